@@ -1,0 +1,28 @@
+from django.contrib import admin
+
+from core.models import JobSlot, OutboxMessage
+from core.roles import Role, has_role
+
+
+def _admin_site_permission(request) -> bool:
+    """Only the Admin role (and superusers) may open Django admin."""
+    return request.user.is_active and has_role(request.user, Role.ADMIN)
+
+
+admin.site.has_permission = _admin_site_permission
+admin.site.site_header = "Envoy CRM administration"
+admin.site.site_title = "Envoy CRM admin"
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    list_display = ("id", "task_name", "queue", "created_at", "dispatched_at", "completed_at", "attempts")
+    list_filter = ("task_name", "queue")
+    readonly_fields = [f.name for f in OutboxMessage._meta.fields]
+
+
+@admin.register(JobSlot)
+class JobSlotAdmin(admin.ModelAdmin):
+    list_display = ("job", "slot", "claimed_at")
+    list_filter = ("job",)
+    readonly_fields = ("job", "slot", "claimed_at")

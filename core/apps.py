@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class CoreConfig(AppConfig):
+    """Shared infrastructure: roles, permissions, API conventions, the job outbox, health."""
+
+    name = "core"
+    verbose_name = "Core"
+
+    def ready(self) -> None:
+        from core import roles, signals  # noqa: F401  (signal receivers)
+
+        post_migrate.connect(roles.sync_role_groups_after_migrate, dispatch_uid="core.sync_role_groups")

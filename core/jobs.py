@@ -1,0 +1,103 @@
+"""Dispatching Celery work through the database outbox, and one-run-per-slot claims."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from functools import wraps
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from core.models import JobSlot, OutboxMessage
+
+log = logging.getLogger(__name__)
+
+
+def job_enqueue(
+    task_name: str, *, kwargs: dict | None = None, queue: str = "default", dedupe_key: str | None = None
+) -> OutboxMessage:
+    """Record a task in the outbox (inside the caller's transaction) and publish it after commit.
+
+    A `dedupe_key` makes enqueueing idempotent: a second call with the same key returns the first row.
+    """
+    if dedupe_key:
+        message, _ = OutboxMessage.objects.get_or_create(
+            dedupe_key=dedupe_key, defaults={"task_name": task_name, "kwargs": kwargs or {}, "queue": queue}
+        )
+    else:
+        message = OutboxMessage.objects.create(task_name=task_name, kwargs=kwargs or {}, queue=queue)
+    transaction.on_commit(lambda: outbox_dispatch(ids=[message.pk]))
+    return message
+
+
+def outbox_dispatch(*, ids: list[int] | None = None, limit: int = 500) -> int:
+    """Publish pending outbox messages; returns how many were sent. Broker errors leave rows pending."""
+    from config.celery import app
+
+    pending = OutboxMessage.objects.filter(dispatched_at__isnull=True).order_by("id")
+    if ids is not None:
+        pending = pending.filter(pk__in=ids)
+    sent = 0
+    for message in pending[:limit]:
+        kwargs = dict(message.kwargs)
+        try:
+            if app.conf.task_always_eager:
+                # Eager mode (tests, one-off commands): run in-process exactly like a worker would.
+                OutboxMessage.objects.filter(pk=message.pk).update(
+                    dispatched_at=timezone.now(), attempts=F("attempts") + 1
+                )
+                if message.task_name not in app.tasks:
+                    app.loader.import_default_modules()
+                app.tasks[message.task_name].apply(kwargs={**kwargs, "outbox_id": message.pk}, throw=True)
+            else:
+                app.send_task(
+                    message.task_name,
+                    kwargs={**kwargs, "outbox_id": message.pk},
+                    queue=message.queue,
+                    task_id=f"outbox-{message.pk}",
+                    retry=False,
+                )
+                OutboxMessage.objects.filter(pk=message.pk).update(
+                    dispatched_at=timezone.now(), attempts=F("attempts") + 1, last_error=""
+                )
+        except Exception as exc:
+            if app.conf.task_always_eager:
+                raise
+            log.warning("outbox: could not publish %s: %s", message, exc)
+            OutboxMessage.objects.filter(pk=message.pk).update(attempts=F("attempts") + 1, last_error=str(exc)[:2000])
+            break
+        sent += 1
+    return sent
+
+
+def outbox_task(func: Callable) -> Callable:
+    """Wrap a task body so a message delivered twice runs once: the first completion wins.
+
+    The task receives `outbox_id` from the dispatcher (absent when called directly).
+    """
+
+    @wraps(func)
+    def wrapper(*args, outbox_id: int | None = None, **kwargs):
+        if outbox_id is None:
+            return func(*args, **kwargs)
+        with transaction.atomic():
+            message = OutboxMessage.objects.select_for_update().filter(pk=outbox_id).first()
+            if message is None or message.completed_at is not None:
+                return None
+            result = func(*args, **kwargs)
+            OutboxMessage.objects.filter(pk=outbox_id).update(completed_at=timezone.now())
+            return result
+
+    return wrapper
+
+
+def job_slot_claim(*, job: str, slot: str) -> bool:
+    """True for the first caller of a (job, slot) pair, False for every later one."""
+    try:
+        with transaction.atomic():
+            JobSlot.objects.create(job=job, slot=slot)
+    except IntegrityError:
+        return False
+    return True

@@ -1,0 +1,14 @@
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from core.health import broker_is_up, database_is_up
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """Liveness for load balancers: 200 when the database answers, 503 when it does not."""
+    database_ok = database_is_up()
+    body = {"database": "ok" if database_ok else "unavailable", "broker": "ok" if broker_is_up() else "unavailable"}
+    return JsonResponse(body, status=200 if database_ok else 503)

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from outreach import views
+
+urlpatterns = [
+    path("", views.DashboardView.as_view(), name="dashboard"),
+]

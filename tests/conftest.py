@@ -1,0 +1,61 @@
+import pytest
+from rest_framework.test import APIClient
+
+from core.roles import Role
+from tests.core.factories import UserFactory
+
+
+@pytest.fixture
+def make_user(db):
+    def _make(role: Role | None = Role.VIEWER, **kwargs):
+        user = UserFactory(**kwargs)
+        if role != Role.VIEWER:
+            from core.services import user_set_role
+
+            user_set_role(user=user, role=role)
+        return user
+
+    return _make
+
+
+@pytest.fixture
+def viewer(make_user):
+    return make_user(Role.VIEWER, username="viewer")
+
+
+@pytest.fixture
+def officer(make_user):
+    return make_user(Role.OFFICER, username="officer")
+
+
+@pytest.fixture
+def lead(make_user):
+    return make_user(Role.LEAD, username="lead")
+
+
+@pytest.fixture
+def admin_user_role(make_user):
+    return make_user(Role.ADMIN, username="adminrole")
+
+
+@pytest.fixture
+def client_for(client):
+    """`client_for(user)` returns a Django test client logged in as that user."""
+
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def api_for():
+    """`api_for(user)` returns a DRF API client authenticated as that user."""
+
+    def _api(user):
+        api = APIClient()
+        api.force_authenticate(user)
+        return api
+
+    return _api

@@ -1,0 +1,49 @@
+import pytest
+from django.db.utils import OperationalError
+
+pytestmark = pytest.mark.django_db
+
+
+def test_healthz_ok_without_login(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["database"] == "ok"
+    assert body["broker"] in {"ok", "unavailable"}
+    assert set(body) == {"database", "broker"}
+
+
+def test_healthz_503_when_database_down(client, monkeypatch):
+    def broken_cursor(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    from django.db import connection
+
+    monkeypatch.setattr(connection, "cursor", broken_cursor)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "unavailable"
+
+
+def test_healthz_reports_unreachable_broker_without_failing(client, settings):
+    from config.celery import app
+
+    original = app.conf.broker_url
+    app.conf.broker_url = "redis://127.0.0.1:1/0"
+    try:
+        response = client.get("/healthz")
+    finally:
+        app.conf.broker_url = original
+    assert response.status_code == 200
+    assert response.json() == {"database": "ok", "broker": "unavailable"}
+
+
+def test_pages_work_when_broker_down(client_for, make_user):
+    from config.celery import app
+
+    original = app.conf.broker_url
+    app.conf.broker_url = "redis://127.0.0.1:1/0"
+    try:
+        assert client_for(make_user()).get("/").status_code == 200
+    finally:
+        app.conf.broker_url = original

@@ -1,0 +1,79 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import environ
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+GOOD_KEY = "k" * 20 + "abcdefghijklmnopqrstuvwxyz0123456789"
+
+
+def _run_check(env_overrides: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "CELERY_"))}
+    env.update(env_overrides)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+PRODUCTION = {
+    "DJANGO_SETTINGS_MODULE": "config.settings.production",
+    "DJANGO_SECRET_KEY": GOOD_KEY,
+    "DJANGO_ALLOWED_HOSTS": "crm.example.org",
+    "DATABASE_URL": "postgres://envoy:pw@127.0.0.1:5432/envoy",
+    "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+}
+
+
+def test_production_settings_pass_deploy_check():
+    result = _run_check(PRODUCTION, "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stderr + result.stdout
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("DJANGO_SECRET_KEY", "", "DJANGO_SECRET_KEY"),
+        ("DJANGO_SECRET_KEY", "short", "DJANGO_SECRET_KEY environment variable is malformed"),
+        ("DJANGO_ALLOWED_HOSTS", "", "DJANGO_ALLOWED_HOSTS"),
+        ("DJANGO_ALLOWED_HOSTS", "*", "DJANGO_ALLOWED_HOSTS environment variable is malformed"),
+        ("DATABASE_URL", "", "DATABASE_URL"),
+        ("DATABASE_URL", "sqlite:///x.db", "DATABASE_URL must point to PostgreSQL"),
+        ("CELERY_BROKER_URL", "", "CELERY_BROKER_URL"),
+    ],
+)
+def test_production_refuses_to_start_without_required_settings(variable, value, message):
+    result = _run_check({**PRODUCTION, variable: value})
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_database_url_parsing():
+    env = environ.Env()
+    parsed = env.db_url_config("postgres://envoy:secret@db.internal:5433/envoy")
+    assert parsed["ENGINE"] == "django.db.backends.postgresql"
+    assert (parsed["HOST"], parsed["PORT"], parsed["NAME"]) == ("db.internal", 5433, "envoy")
+
+
+def test_default_broker_needs_no_server(settings):
+    from config.celery import app
+
+    assert app.conf.task_serializer == "json"
+    assert app.conf.accept_content == ["json"]
+    assert app.conf.task_acks_late is True
+    assert {q.name for q in app.conf.task_queues} == {"default", "imports", "packets"}
+    assert app.conf.beat_scheduler.startswith("django_celery_beat")
+
+
+def test_env_example_lists_every_variable_read_by_settings():
+    example = (ROOT / ".env.example").read_text()
+    source = "".join(p.read_text() for p in (ROOT / "config" / "settings").glob("*.py"))
+    import re
+
+    names = set(re.findall(r'env(?:\.\w+)?\(\s*"([A-Z_]+)"', source)) | set(
+        re.findall(r'_required\("([A-Z_]+)"', source)
+    )
+    missing = sorted(name for name in names if f"{name}=" not in example)
+    assert not missing, f"add to .env.example: {missing}"

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class TradeConfig(AppConfig):
+    """States, HS chapters, pillars, trade flows, tariff scenarios and the exposure engine."""
+
+    name = "trade"
+    verbose_name = "Trade"
+    public_data_loaders = ["trade.public_data.load_reference"]
