@@ -4,7 +4,6 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from core.jobs import job_enqueue
-from core.models import OutboxMessage
 
 
 class Command(BaseCommand):

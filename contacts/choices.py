@@ -1,0 +1,65 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Stance(models.TextChoices):
+    CHAMPION = "champion", _("Champion")
+    SUPPORTIVE = "supportive", _("Supportive")
+    NEUTRAL = "neutral", _("Neutral")
+    SKEPTICAL = "skeptical", _("Skeptical")
+    OPPOSED = "opposed", _("Opposed")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class RecordSource(models.TextChoices):
+    STAFF = "staff", _("Entered by staff")
+    PUBLIC_IMPORT = "public_import", _("Public data import")
+    SPREADSHEET = "spreadsheet", _("Spreadsheet import")
+    SYNTHETIC = "synthetic", _("Synthetic (test/benchmark data)")
+
+
+class Chamber(models.TextChoices):
+    SENATE = "sen", _("Senate")
+    HOUSE = "rep", _("House")
+
+
+class ContactKind(models.TextChoices):
+    EMAIL = "email", _("Email")
+    PHONE = "phone", _("Phone")
+    MOBILE = "mobile", _("Mobile")
+    FAX = "fax", _("Fax")
+    SCHEDULER = "scheduler", _("Scheduler")
+    ASSISTANT = "assistant", _("Assistant")
+    ADDRESS = "address", _("Office address")
+    WEBSITE = "website", _("Website")
+
+
+class OrganizationType(models.TextChoices):
+    GOVERNORS_OFFICE = "governors_office", _("Governor's office")
+    STATE_AGENCY = "state_agency", _("State agency")
+    STATE_LEGISLATURE = "state_legislature", _("State legislature")
+    CONGRESSIONAL_OFFICE = "congressional_office", _("Congressional office")
+    COMPANY = "company", _("Company")
+    INDUSTRY_ASSOCIATION = "industry_association", _("Industry association")
+    CHAMBER_OF_COMMERCE = "chamber_of_commerce", _("Chamber of commerce")
+    UNION = "union", _("Union")
+    THINK_TANK = "think_tank", _("Think tank")
+    CANADIAN_GOVERNMENT = "canadian_government", _("Canadian government office")
+    OTHER = "other", _("Other")
+
+
+class CanadianLink(models.TextChoices):
+    NONE = "", _("None known")
+    CANADIAN_OWNED = "canadian_owned", _("Canadian-owned")
+    MAJOR_SUPPLIER = "major_supplier", _("Major Canadian supplier")
+    MAJOR_CUSTOMER = "major_customer", _("Major Canadian customer")
+
+
+class RelationshipKind(models.TextChoices):
+    REPORTS_TO = "reports_to", _("Reports to")
+    ADVISES = "advises", _("Advises")
+    ALLY_OF = "ally_of", _("Ally of")
+    BOARD_MEMBER = "board_member", _("Board member of")
+    DONOR_TO = "donor_to", _("Donor to")
+    FORMER_COLLEAGUE = "former_colleague", _("Former colleague of")
+    KNOWS = "knows", _("Knows")

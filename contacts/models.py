@@ -1,0 +1,298 @@
+"""Stakeholders: people, organizations, their roles, relationships and committee seats."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from contacts.choices import (
+    CanadianLink,
+    Chamber,
+    ContactKind,
+    OrganizationType,
+    RecordSource,
+    RelationshipKind,
+    Stance,
+)
+from core.models import TimeStampedModel
+from core.permissions import VisibleToQuerySet
+
+
+class Tag(TimeStampedModel):
+    """A free label staff put on people and organizations (e.g. "border caucus")."""
+
+    name = models.CharField(max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PersonQuerySet(VisibleToQuerySet):
+    pass
+
+
+class Person(TimeStampedModel):
+    """A stakeholder: a governor, member of Congress, business leader, association head, official...
+
+    Public fields (office, party, term, committees) come from imports and are refreshed by them;
+    staff fields (stance, influence, owner, tags, notes, extra contact points) are never overwritten
+    by an import.
+    """
+
+    honorific = models.CharField(_("honorific"), max_length=30, blank=True)
+    first_name = models.CharField(_("first name"), max_length=80, blank=True)
+    middle_name = models.CharField(_("middle name"), max_length=80, blank=True)
+    last_name = models.CharField(_("last name"), max_length=80)
+    suffix = models.CharField(_("suffix"), max_length=20, blank=True)
+    preferred_name = models.CharField(_("preferred name"), max_length=120, blank=True)
+    full_name = models.CharField(_("full name"), max_length=250, db_index=True)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    bio = models.TextField(_("short bio"), blank=True)
+
+    # Public office (from imports).
+    office = models.CharField(_("office"), max_length=120, blank=True)
+    party = models.CharField(_("party"), max_length=40, blank=True)
+    chamber = models.CharField(_("chamber"), max_length=3, choices=Chamber.choices, blank=True)
+    district = models.CharField(_("district"), max_length=10, blank=True)
+    term_start = models.DateField(_("term start"), null=True, blank=True)
+    term_end = models.DateField(_("term end"), null=True, blank=True)
+    is_current_office_holder = models.BooleanField(_("current office holder"), default=False, db_index=True)
+    bioguide_id = models.CharField(_("Bioguide id"), max_length=20, unique=True, null=True, blank=True)
+    openstates_id = models.CharField(_("Open States id"), max_length=80, unique=True, null=True, blank=True)
+    external_ids = models.JSONField(_("other external ids"), default=dict, blank=True)
+
+    states = models.ManyToManyField("trade.State", related_name="people", blank=True)
+    pillars = models.ManyToManyField("trade.Pillar", related_name="people", blank=True)
+
+    # Staff-owned fields.
+    stance = models.CharField(_("stance"), max_length=12, choices=Stance.choices, default=Stance.UNKNOWN, db_index=True)
+    influence = models.PositiveSmallIntegerField(
+        _("influence"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    influence_rationale = models.TextField(_("influence rationale"), blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_people",
+        verbose_name=_("relationship owner"),
+    )
+    tags = models.ManyToManyField(Tag, related_name="people", blank=True)
+    notes = models.TextField(_("staff notes"), blank=True)
+
+    source = models.CharField(_("source"), max_length=20, choices=RecordSource.choices, default=RecordSource.STAFF)
+    source_detail = models.CharField(_("source detail"), max_length=300, blank=True)
+    imported_at = models.DateTimeField(_("last imported"), null=True, blank=True)
+    needs_verification = models.BooleanField(_("needs verification"), default=False)
+    verification_note = models.CharField(_("verification note"), max_length=500, blank=True)
+    is_synthetic = models.BooleanField(_("synthetic"), default=False, db_index=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+        verbose_name_plural = "people"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(influence__isnull=True) | Q(influence__gte=1, influence__lte=5),
+                name="person_influence_1_to_5",
+            ),
+        ]
+        indexes = [models.Index(fields=["last_name", "first_name"], name="person_name_idx")]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.preferred_name or self.full_name
+
+
+class StanceEntry(TimeStampedModel):
+    """One dated entry in a person's stance history: who set it, when and why."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="stance_history")
+    stance = models.CharField(max_length=12, choices=Stance.choices)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    set_at = models.DateTimeField()
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-set_at", "-id"]
+        verbose_name_plural = "stance entries"
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.stance} ({self.set_at:%Y-%m-%d})"
+
+
+class OrganizationQuerySet(VisibleToQuerySet):
+    pass
+
+
+class Organization(TimeStampedModel):
+    """A company, association, office or agency the envoy works with."""
+
+    name = models.CharField(_("name"), max_length=250, db_index=True)
+    org_type = models.CharField(_("type"), max_length=30, choices=OrganizationType.choices, db_index=True)
+    description = models.TextField(_("description"), blank=True)
+    hq_state = models.ForeignKey(
+        "trade.State", on_delete=models.PROTECT, null=True, blank=True, related_name="headquartered_organizations"
+    )
+    states = models.ManyToManyField(
+        "trade.State", through="OrganizationStatePresence", related_name="organizations", blank=True
+    )
+    pillars = models.ManyToManyField("trade.Pillar", related_name="organizations", blank=True)
+    canadian_link = models.CharField(_("Canadian link"), max_length=20, choices=CanadianLink.choices, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    parent = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="children")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="owned_organizations"
+    )
+    tags = models.ManyToManyField(Tag, related_name="organizations", blank=True)
+    notes = models.TextField(_("staff notes"), blank=True)
+    source = models.CharField(_("source"), max_length=20, choices=RecordSource.choices, default=RecordSource.STAFF)
+    source_detail = models.CharField(_("source checked against"), max_length=500, blank=True)
+    external_ids = models.JSONField(default=dict, blank=True)
+    is_synthetic = models.BooleanField(_("synthetic"), default=False, db_index=True)
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganizationStatePresence(TimeStampedModel):
+    """A state where an organization operates, with its employee count there when known."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="state_presence")
+    state = models.ForeignKey("trade.State", on_delete=models.PROTECT, related_name="organization_presence")
+    employees = models.PositiveIntegerField(null=True, blank=True)
+    employees_source = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "state"], name="orgpresence_unique_org_state"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} in {self.state.code}"
+
+
+class ContactPoint(TimeStampedModel):
+    """An email, phone, scheduler, assistant or address of a person or an organization."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, null=True, blank=True, related_name="contact_points")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="contact_points"
+    )
+    kind = models.CharField(max_length=12, choices=ContactKind.choices)
+    label = models.CharField(max_length=100, blank=True)
+    value = models.CharField(max_length=500)
+    is_preferred = models.BooleanField(default=False)
+    source = models.CharField(max_length=20, choices=RecordSource.choices, default=RecordSource.STAFF)
+
+    class Meta:
+        ordering = ["-is_preferred", "kind", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(person__isnull=False) & Q(organization__isnull=True))
+                | (Q(person__isnull=True) & Q(organization__isnull=False)),
+                name="contactpoint_one_owner",
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "value"], name="contactpoint_kind_value_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.value}"
+
+
+class Position(TimeStampedModel):
+    """A person's role at an organization; a person can hold several at once."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="positions")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="positions")
+    title = models.CharField(max_length=200)
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    is_current = models.BooleanField(default=True, db_index=True)
+
+    class Meta:
+        ordering = ["-is_current", "-start_date", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.title}, {self.organization}"
+
+
+class Relationship(TimeStampedModel):
+    """A typed, dated, directed edge from a person to a person or an organization."""
+
+    from_person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relationships_out")
+    to_person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, null=True, blank=True, related_name="relationships_in"
+    )
+    to_organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="relationships_in"
+    )
+    kind = models.CharField(max_length=20, choices=RelationshipKind.choices)
+    strength = models.PositiveSmallIntegerField(default=3, validators=[MinValueValidator(1), MaxValueValidator(5)])
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    source = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-strength", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(to_person__isnull=False) & Q(to_organization__isnull=True))
+                | (Q(to_person__isnull=True) & Q(to_organization__isnull=False)),
+                name="relationship_one_target",
+            ),
+            models.CheckConstraint(condition=Q(strength__gte=1, strength__lte=5), name="relationship_strength_1_to_5"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_person} {self.get_kind_display()} {self.to_person or self.to_organization}"
+
+
+class Committee(TimeStampedModel):
+    """A congressional committee or subcommittee (e.g. HSWM, SSFI) by its official id."""
+
+    code = models.CharField(max_length=10, unique=True)
+    name = models.CharField(max_length=250)
+    chamber = models.CharField(max_length=3, choices=Chamber.choices, blank=True)
+    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="subcommittees")
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class CommitteeMembership(TimeStampedModel):
+    """A member of Congress's seat on a committee: party side, rank and title."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="committee_memberships")
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="memberships")
+    party_side = models.CharField(max_length=10, blank=True)
+    rank = models.PositiveSmallIntegerField(null=True, blank=True)
+    title = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["committee", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "committee"], name="committeemembership_unique_person_committee")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} on {self.committee.code}"
