@@ -122,10 +122,10 @@ def test_national_chapter_totals_equal_the_source_file():
     source = defaultdict(int)
     for r in _csv("bts_national_hs2_canada_annual_2007_2025.csv"):
         source[(int(r["year"]), r["flow"])] += int(r["value_usd"])
-    stored = dict(
-        ((year, flow), total)
+    stored = {
+        (year, flow): total
         for year, flow, total in NationalTradeFlow.objects.values_list("year", "flow").annotate(Sum("value_usd"))
-    )
+    }
     assert stored == dict(source)
 
 

@@ -11,6 +11,7 @@ from django.core.management.base import CommandError
 
 from trade import census
 from trade.choices import Flow, ImportFormat, ImportStatus
+from trade.importers import DOT2_HEADER as DOT2_COLUMNS
 from trade.models import DataRelease, ImportRun, NationalTradeFlow, TradeFlow
 from trade.services import ReleaseInfo, trade_file_import
 
@@ -18,7 +19,7 @@ DATA = Path(settings.BASE_DIR) / "data" / "trade"
 FIXTURES = Path(__file__).parent / "fixtures"
 ANNUAL_HEADER = "year,state,state_name,flow,value_usd\n"
 MONTHLY_HEADER = "year,month,state,flow,hs2,value_usd\n"
-DOT2_HEADER = "TRDTYPE,USASTATE,COMMODITY2,DISAGMOT,MEXSTATE,CANPROV,COUNTRY,VALUE,SHIPWT,FREIGHT_CHARGES,DF,CONTCODE,MONTH,YEAR\n"
+DOT2_HEADER = ",".join(DOT2_COLUMNS) + "\n"
 
 pytestmark = pytest.mark.usefixtures("reference")
 
