@@ -71,6 +71,7 @@ class PersonForm(forms.ModelForm):
 
 
 class OrganizationForm(forms.ModelForm):
+    website = forms.URLField(required=False, assume_scheme="https", label=_("Website"))
     pillars = forms.ModelMultipleChoiceField(
         queryset=Pillar.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, label=_("Pillars")
     )

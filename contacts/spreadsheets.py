@@ -398,10 +398,17 @@ def spreadsheet_apply(*, record: SpreadsheetImport, user) -> dict[str, int]:
         updated += plan.action == "update"
     record.status, record.applied_at = ImportStatus.APPLIED, timezone.now()
     record.result = {"created": created, "updated": updated}
-    record.save(update_fields=["status", "applied_at", "result", "updated_at"])
-    # The stored file has served its purpose; nothing else reads it.
-    record.file.delete(save=False)
+    _forget_file(record)
+    record.save(update_fields=["status", "applied_at", "result", "file", "updated_at"])
     return record.result
+
+
+def _forget_file(record: SpreadsheetImport) -> None:
+    """The stored file has served its purpose: remove it once the transaction commits."""
+    storage, name = record.file.storage, record.file.name
+    record.file = ""
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 def _contact_points(owner_field: str, owner, values: dict[str, Any]) -> None:
@@ -480,7 +487,7 @@ def _apply_organization(plan: RowPlan, *, user) -> None:
 def spreadsheet_discard(*, record: SpreadsheetImport, user) -> None:
     if record.uploaded_by_id != user.pk:
         raise PermissionDeniedError("Only the person who uploaded the file can discard it.")
-    record.file.delete(save=False)
+    _forget_file(record)
     record.status = ImportStatus.DISCARDED
     record.save(update_fields=["status", "file", "updated_at"])
 
