@@ -62,7 +62,8 @@ def person_create(
         raise PermissionDeniedError("Your role cannot add stakeholders.")
     values = dict(fields)
     stance = values.pop("stance", Stance.UNKNOWN) or Stance.UNKNOWN
-    values.setdefault("owner", actor)
+    if values.get("owner") is None:
+        values["owner"] = actor
     person = Person(source=source, **values)
     person.full_name = ""
     person.save()
@@ -130,7 +131,8 @@ def organization_create(
     if not can_create(actor):
         raise PermissionDeniedError("Your role cannot add organizations.")
     values = dict(fields)
-    values.setdefault("owner", actor)
+    if values.get("owner") is None:
+        values["owner"] = actor
     organization = Organization.objects.create(source=source, **values)
     organization.pillars.set(pillars)
     organization.tags.set(tags_from_names(tag_names))
