@@ -1,12 +1,20 @@
+import logging
+
 from django.contrib import admin
 
 from core.models import JobSlot, OutboxMessage
-from core.roles import Role, has_role
+from core.permissions import role_allowed
+from core.roles import Role
+
+security_log = logging.getLogger("envoy.security")
 
 
 def _admin_site_permission(request) -> bool:
-    """Only the Admin role (and superusers) may open Django admin."""
-    return request.user.is_active and has_role(request.user, Role.ADMIN)
+    """Only the Admin role (and superusers), verified with a second factor, may open Django admin."""
+    allowed = request.user.is_active and role_allowed(request.user, Role.ADMIN)
+    if not allowed and request.user.is_authenticated:
+        security_log.warning("access-denied user=%s path=%s reason=admin-site", request.user.username, request.path)
+    return allowed
 
 
 admin.site.has_permission = _admin_site_permission
