@@ -19,6 +19,7 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from core.audit import audit_context
 from core.sessions import AUTH_AT_KEY, SEEN_AT_KEY, session_timestamps_set
 from core.twofactor import ENROLLED_SESSION_KEY, is_verified, second_factor_required
 
@@ -145,3 +146,17 @@ class PrivateNoStoreMiddleware:
             add_never_cache_headers(response)
             patch_cache_control(response, private=True)
         return response
+
+
+class AuditContextMiddleware:
+    """Attribute database writes made while handling a request to its user and request id.
+
+    The user is read when a write happens, so API token authentication (done later, by DRF) counts.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with audit_context(source="web", request=request):
+            return self.get_response(request)

@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "core.middleware.PrivateNoStoreMiddleware",
     "core.middleware.SessionTimeoutMiddleware",
     "core.middleware.TwoFactorMiddleware",
+    "core.middleware.AuditContextMiddleware",
     # Last: turns a lockout detected during authentication into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -244,6 +245,16 @@ LOGGING = {
         "envoy.security": {"level": "INFO"},
     },
 }
+
+# Audit history (core.audit): models registered here, or with `@core.audit.track()` on the class.
+AUDIT_TRACKED_MODELS = [
+    "contacts.Person",
+    "contacts.Organization",
+    "contacts.Position",
+    "contacts.Relationship",
+    "contacts.ContactPoint",
+    "contacts.StanceEntry",
+]
 
 # Product settings
 CLASSIFICATION_MARKING = env("CLASSIFICATION_MARKING", default="PROTECTED B — CANADIAN EYES ONLY")
