@@ -132,6 +132,8 @@ AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
 # Two-factor authentication (TOTP): required for the Admin role, available to every user.
 OTP_TOTP_ISSUER = "Envoy CRM"
+# Admins manage devices (delete a lost one) but can never read another user's secret or QR code.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
