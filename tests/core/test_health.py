@@ -28,12 +28,13 @@ def test_healthz_503_when_database_down(client, monkeypatch):
 def test_healthz_reports_unreachable_broker_without_failing(client, settings):
     from config.celery import app
 
-    original = app.conf.broker_url
-    app.conf.broker_url = "redis://127.0.0.1:1/0"
+    original = (app.conf.broker_url, app.conf.broker_write_url)
+    # broker_write_url is derived from broker_url once read: point both at a closed port.
+    app.conf.broker_url = app.conf.broker_write_url = "redis://127.0.0.1:1/0"
     try:
         response = client.get("/healthz")
     finally:
-        app.conf.broker_url = original
+        app.conf.broker_url, app.conf.broker_write_url = original
     assert response.status_code == 200
     assert response.json() == {"database": "ok", "broker": "unavailable"}
 
@@ -41,9 +42,10 @@ def test_healthz_reports_unreachable_broker_without_failing(client, settings):
 def test_pages_work_when_broker_down(client_for, make_user):
     from config.celery import app
 
-    original = app.conf.broker_url
-    app.conf.broker_url = "redis://127.0.0.1:1/0"
+    original = (app.conf.broker_url, app.conf.broker_write_url)
+    # broker_write_url is derived from broker_url once read: point both at a closed port.
+    app.conf.broker_url = app.conf.broker_write_url = "redis://127.0.0.1:1/0"
     try:
         assert client_for(make_user()).get("/").status_code == 200
     finally:
-        app.conf.broker_url = original
+        app.conf.broker_url, app.conf.broker_write_url = original
