@@ -254,7 +254,9 @@ class FollowUpCreateView(RoleRequiredMixin, View):
         return links
 
     def _render(self, request, form, links, status=200):
-        return render(request, "outreach/follow_up_form.html", {"form": form, "links": links}, status=status)
+        next_url = request.POST.get("next") or request.GET.get("next") or ""
+        context = {"form": form, "links": links, "next": next_url}
+        return render(request, "outreach/follow_up_form.html", context, status=status)
 
     def get(self, request):
         return self._render(request, FollowUpForm(user=request.user), self._links(request))
