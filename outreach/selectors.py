@@ -12,6 +12,7 @@ from django.db.models import (
     F,
     FloatField,
     IntegerField,
+    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -28,9 +29,9 @@ from outreach.choices import CommitmentStatus, FollowUpStatus, TargetStatus
 from outreach.models import Campaign, CampaignTarget, Commitment, FollowUp, Interaction, PriorityWeights
 from trade.models import State
 
-# Which exposure figure ranks states: the US duty paid on imports from Canada under the scenario,
-# i.e. what the tariff costs the stakeholder's own state.
-EXPOSURE_METRIC = "us_duty_cost"
+# A state's exposure: the US duty paid on imports from Canada plus Canada's counter-duties on the
+# state's exports, the same measure trade ranks states by.
+EXPOSURE = F("us_duty_cost") + F("counter_duty_exposure")
 
 # How much talking to someone of each stance is worth now: persuadable people first, then the
 # unknown, then keeping allies warm.
@@ -57,7 +58,10 @@ class SubqueryCount(Subquery):
 
 
 def _exposure_source(*, scenario, pillar):
-    """(figures queryset with one row per state, max value) under the scenario's current snapshot, or (None, 0)."""
+    """(figures with one `exposure` row per state, the largest value) under the scenario's current snapshot.
+
+    With a pillar, the figures are that pillar's in each state. (None, 0.0) while trade has no figures.
+    """
     try:
         from trade.selectors import exposure_state_totals
     except ImportError:
@@ -67,10 +71,11 @@ def _exposure_source(*, scenario, pillar):
         from trade.models import ExposureFigure
 
         totals = ExposureFigure.objects.filter(
-            snapshot__in=totals.values("snapshot_id")[:1], pillar=pillar, hs_chapter__isnull=True
+            snapshot__in=totals.order_by().values("snapshot_id")[:1], pillar=pillar, hs_chapter__isnull=True
         )
-    values = [v for v in totals.order_by().values_list(EXPOSURE_METRIC, flat=True) if v is not None]
-    return totals, float(max(values, default=0) or 0)
+    totals = totals.order_by().annotate(exposure=EXPOSURE)
+    largest = totals.aggregate(largest=Max("exposure"))["largest"]
+    return totals, float(largest or 0)
 
 
 def _float(expression):
@@ -110,7 +115,7 @@ def priority_people(
 
     figures, max_exposure = _exposure_source(scenario=scenario, pillar=pillar)
     if figures is not None and max_exposure > 0:
-        best = figures.filter(state__people=OuterRef("pk")).order_by(f"-{EXPOSURE_METRIC}").values(EXPOSURE_METRIC)[:1]
+        best = figures.filter(state__people=OuterRef("pk")).order_by("-exposure").values("exposure")[:1]
         exposure_value = Subquery(best)
         exposure = Coalesce(_float(exposure_value) / Value(max_exposure), Value(0.0))
     else:
@@ -201,9 +206,7 @@ def coverage_by_state(*, scenario=None, now: dt.datetime | None = None) -> list[
     figures, _max = _exposure_source(scenario=scenario, pillar=None)
     exposure = {}
     if figures is not None:
-        exposure = {
-            state_id: float(value) for state_id, value in figures.order_by().values_list("state_id", EXPOSURE_METRIC)
-        }
+        exposure = {state_id: float(value) for state_id, value in figures.values_list("state_id", "exposure")}
     rows = [
         CoverageRow(
             state=s,

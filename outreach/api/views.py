@@ -108,7 +108,8 @@ class CampaignViewSet(
     write_role = Role.LEAD
 
     def get_queryset(self):
-        return Campaign.objects.visible_to(self.request.user).with_list_relations()
+        campaigns = Campaign.objects.visible_to(self.request.user).with_list_relations()
+        return campaigns.order_by("-start_date", "name", "id")
 
     def get_permissions(self):
         # Adding targets is Officer work; creating a campaign needs a Lead.
