@@ -235,6 +235,17 @@ def timeline_interactions(*, user, person=None, organization=None, state=None, l
     return list(interactions.with_list_relations()[:limit])
 
 
+def timeline_follow_ups(*, person=None, organization=None) -> list[FollowUp]:
+    """Open follow-ups about a person or an organization (none for states)."""
+    if person is None and organization is None:
+        return []
+    follow_ups = FollowUp.objects.open().select_related("assignee")
+    follow_ups = (
+        follow_ups.filter(person=person) if person is not None else follow_ups.filter(organization=organization)
+    )
+    return list(follow_ups.order_by("due_date", "id")[:20])
+
+
 def follow_ups_for(*, user, include_closed: bool = False) -> QuerySet[FollowUp]:
     """The user's follow-ups, overdue first then by due date."""
     follow_ups = FollowUp.objects.visible_to(user).filter(assignee=user)
