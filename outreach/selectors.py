@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import (
     Case,
     Count,
@@ -66,7 +67,10 @@ def _exposure_source(*, scenario, pillar):
         from trade.selectors import exposure_state_totals
     except ImportError:
         return None, 0.0
-    totals = exposure_state_totals(scenario=scenario)
+    try:
+        totals = exposure_state_totals(scenario=scenario)
+    except ObjectDoesNotExist:  # no scenario defined yet: exposure counts zero
+        return None, 0.0
     if pillar is not None:
         from trade.models import ExposureFigure
 
