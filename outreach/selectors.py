@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from contacts.choices import Stance
 from contacts.models import Person
+from core.errors import NotFoundError
 from outreach.choices import CommitmentStatus, FollowUpStatus, TargetStatus
 from outreach.models import Campaign, CampaignTarget, Commitment, FollowUp, Interaction, PriorityWeights
 from trade.models import State
@@ -80,6 +81,23 @@ def _exposure_source(*, scenario, pillar):
     totals = totals.order_by().annotate(exposure=EXPOSURE)
     largest = totals.aggregate(largest=Max("exposure"))["largest"]
     return totals, float(largest or 0)
+
+
+def scenario_or_none(*, slug: str | None = None):
+    """The scenario with this slug (the default one when empty); None while trade has no scenarios.
+
+    An unknown slug raises `NotFoundError`.
+    """
+    try:
+        from trade.selectors import scenario_default, scenario_get
+    except ImportError:
+        return None
+    try:
+        return scenario_get(slug=slug) if slug else scenario_default()
+    except ObjectDoesNotExist:
+        if slug:
+            raise NotFoundError(f"Unknown scenario: {slug}", details={"scenario": ["Not found."]}) from None
+        return None
 
 
 def _float(expression):

@@ -170,14 +170,7 @@ class PriorityListView(generics.ListAPIView):
     def get_queryset(self):
         from django.contrib.auth import get_user_model
 
-        scenario = None
-        slug = self.request.query_params.get("scenario")
-        try:
-            from trade.selectors import scenario_default, scenario_get
-        except ImportError:
-            scenario_get = scenario_default = None
-        if scenario_get is not None:
-            scenario = scenario_get(slug=slug) if slug else scenario_default()
+        scenario = selectors.scenario_or_none(slug=self.request.query_params.get("scenario") or None)
         return selectors.priority_people(
             user=self.request.user,
             scenario=scenario,
