@@ -82,7 +82,7 @@ def test_officer_calls_the_top_person_and_follows_up(page, make_user, login, sho
     ]
     page.get_by_label("Kind").select_option("call")
     page.get_by_label("Summary").fill("Walked through the cost of auto-parts tariffs for Michigan plants.")
-    page.get_by_label("Follow-up", exact=True).fill("Send the auto-parts one-pager")
+    page.get_by_label("Follow-up to do").fill("Send the auto-parts one-pager")
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
     page.get_by_label("Follow-up due").fill(tomorrow.isoformat())
     shot(page, "3-quick-log")
