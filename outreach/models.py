@@ -133,6 +133,14 @@ class Interaction(TimeStampedModel):
 
     objects = InteractionQuerySet.as_manager()
 
+    # Audit history hides these columns from anyone who may not read the notes themselves.
+    audit_confidential_fields = ["confidential_notes"]
+
+    @classmethod
+    def audit_can_see_confidential(cls, user, obj) -> bool:
+        """The same rule as the notes: their author, Leads and Admins."""
+        return can_read_all_confidential_notes(user) or (obj is not None and obj.created_by_id == user.pk)
+
     class Meta:
         ordering = ["-occurred_at", "-id"]
         indexes = [
