@@ -10,6 +10,7 @@ api_patterns = [
     path("", include("trade.api.urls")),
     path("", include("contacts.api.urls")),
     path("", include("outreach.api.urls")),
+    path("", include("briefings.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
 ]
@@ -20,6 +21,7 @@ urlpatterns = [
     path("", include("trade.urls")),
     path("", include("contacts.urls")),
     path("", include("outreach.urls")),
+    path("", include("briefings.urls")),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),
 ]

@@ -38,11 +38,12 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "django_celery_results",
-    # Project apps, in dependency order: outreach -> contacts -> trade -> core.
+    # Project apps, in dependency order: briefings -> outreach -> contacts -> trade -> core.
     "core",
     "trade",
     "contacts",
     "outreach",
+    "briefings",
 ]
 
 MIDDLEWARE = [

@@ -25,25 +25,22 @@ def test_healthz_503_when_database_down(client, monkeypatch):
     assert response.json()["database"] == "unavailable"
 
 
-def test_healthz_reports_unreachable_broker_without_failing(client, settings):
+@pytest.fixture
+def broker_down(monkeypatch):
+    """Point Celery at a port where nothing listens (the environment variable wins over settings)."""
     from config.celery import app
 
-    original = app.conf.broker_url
-    app.conf.broker_url = "redis://127.0.0.1:1/0"
-    try:
-        response = client.get("/healthz")
-    finally:
-        app.conf.broker_url = original
+    dead = "redis://127.0.0.1:1/0"
+    monkeypatch.setenv("CELERY_BROKER_URL", dead)
+    monkeypatch.setattr(app.conf, "broker_url", dead)
+    monkeypatch.setitem(app.conf, "broker_transport_options", {"socket_connect_timeout": 1})
+
+
+def test_healthz_reports_unreachable_broker_without_failing(client, broker_down):
+    response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"database": "ok", "broker": "unavailable"}
 
 
-def test_pages_work_when_broker_down(client_for, make_user):
-    from config.celery import app
-
-    original = app.conf.broker_url
-    app.conf.broker_url = "redis://127.0.0.1:1/0"
-    try:
-        assert client_for(make_user()).get("/").status_code == 200
-    finally:
-        app.conf.broker_url = original
+def test_pages_work_when_broker_down(client_for, make_user, broker_down):
+    assert client_for(make_user()).get("/").status_code == 200
