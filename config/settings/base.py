@@ -239,6 +239,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "StanceEnum": "contacts.choices.Stance",
         "InteractionKindEnum": "outreach.choices.InteractionKind",
+        "ContactKindEnum": "contacts.choices.ContactKind",
         "RelationshipKindEnum": "contacts.choices.RelationshipKind",
     },
 }
