@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contacts.models import Organization, Person
+from contacts.services import person_set_stance
 from core.errors import ConflictError, DomainValidationError
 from core.jobs import job_enqueue
 from core.roles import Role, has_role
@@ -27,22 +28,6 @@ from outreach.choices import (
     TargetStatus,
 )
 from outreach.models import CalendarToken, Campaign, CampaignTarget, Commitment, FollowUp, Interaction
-
-
-def _person_set_stance(*, person: Person, stance: str, actor, reason: str, when: dt.datetime) -> None:
-    """Record a confirmed stance through the contacts service (it owns stance history)."""
-    try:
-        from contacts.services import person_set_stance
-    except ImportError:
-        person_set_stance = None
-    if person_set_stance is not None:
-        person_set_stance(person=person, stance=stance, actor=actor, reason=reason, when=when)
-        return
-    # Minimal stand-in until the contacts service exists: same effect (history entry + current stance).
-    from contacts.models import StanceEntry
-
-    StanceEntry.objects.create(person=person, stance=stance, set_by=actor, set_at=when, reason=reason)
-    Person.objects.filter(pk=person.pk).update(stance=stance, updated_at=timezone.now())
 
 
 def _check_synthetic(*, people: Sequence[Person], organizations: Sequence[Organization], is_synthetic: bool) -> bool:
@@ -177,7 +162,8 @@ def interaction_log(
         ]
     )
     if interaction.stance_confirmed:
-        _person_set_stance(
+        # Contacts owns stance history: it adds the dated entry and updates the current stance.
+        person_set_stance(
             person=stance_person,
             stance=stance_observed,
             actor=actor,
