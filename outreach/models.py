@@ -241,8 +241,14 @@ class Campaign(TimeStampedModel):
     )
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)
-    segment_id = models.PositiveBigIntegerField(
-        _("saved segment"), null=True, blank=True, help_text=_("The saved segment targets were last added from.")
+    segment = models.ForeignKey(
+        "contacts.SavedSegment",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="campaigns",
+        verbose_name=_("saved segment"),
+        help_text=_("The saved segment targets were last added from."),
     )
 
     objects = CampaignQuerySet.as_manager()

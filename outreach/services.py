@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contacts.models import Organization, Person
+from contacts.selectors import segment_people
 from contacts.services import person_set_stance
 from core.errors import ConflictError, DomainValidationError
 from core.jobs import job_enqueue
@@ -324,12 +325,10 @@ def campaign_targets_add(
 @transaction.atomic
 def campaign_targets_add_from_segment(*, campaign: Campaign, segment, actor) -> int:
     """Add every person a saved segment currently matches (as the actor sees it)."""
-    from contacts.selectors import segment_people
-
     added = campaign_targets_add(
         campaign=campaign, actor=actor, people=segment_people(segment=segment, user=actor), source=TargetSource.SEGMENT
     )
-    Campaign.objects.filter(pk=campaign.pk).update(segment_id=segment.pk, updated_at=timezone.now())
+    Campaign.objects.filter(pk=campaign.pk).update(segment=segment, updated_at=timezone.now())
     return added
 
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("campaigns/", views.CampaignListView.as_view(), name="campaigns"),
     path("campaigns/new/", views.CampaignCreateView.as_view(), name="campaign-new"),
     path("campaigns/<int:pk>/", views.CampaignDetailView.as_view(), name="campaign-detail"),
+    path("campaigns/<int:pk>/targets/add/", views.CampaignTargetsAddView.as_view(), name="campaign-targets-add"),
     path(
         "campaigns/<int:pk>/targets/<int:target_pk>/status/",
         views.CampaignTargetStatusView.as_view(),

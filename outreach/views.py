@@ -24,7 +24,15 @@ from outreach import selectors, services
 from outreach.calendar import ics_feed
 from outreach.choices import TargetStatus
 from outreach.filters import InteractionFilterSet
-from outreach.forms import BulkLogForm, CampaignForm, FollowUpForm, InteractionForm, TargetStatusForm, staff_users
+from outreach.forms import (
+    AddTargetsForm,
+    BulkLogForm,
+    CampaignForm,
+    FollowUpForm,
+    InteractionForm,
+    TargetStatusForm,
+    staff_users,
+)
 from outreach.models import CalendarToken, Campaign, CampaignTarget, FollowUp, Interaction
 from outreach.tiles import coverage_map_svg
 from trade.models import Pillar, State
@@ -368,9 +376,12 @@ class CampaignCreateView(RoleRequiredMixin, View):
         if form.is_valid():
             data = dict(form.cleaned_data)
             people = data.pop("people")
+            segment = data.pop("segment")
             try:
                 campaign = services.campaign_create(actor=request.user, **data)
                 services.campaign_targets_add(campaign=campaign, actor=request.user, people=people)
+                if segment is not None:
+                    services.campaign_targets_add_from_segment(campaign=campaign, segment=segment, actor=request.user)
             except DomainValidationError as error:
                 _apply_domain_error(form, error)
             else:
@@ -408,6 +419,7 @@ class CampaignDetailView(RoleRequiredMixin, View):
             "page_obj": page,
             "targets": page.object_list,
             "bulk_form": bulk_form,
+            "add_form": AddTargetsForm(user=request.user),
             "status_choices": TargetStatus.choices,
             "can_log": has_role(request.user, Role.OFFICER),
         }
@@ -433,6 +445,24 @@ class CampaignDetailView(RoleRequiredMixin, View):
                 messages.success(request, _("Logged %(count)d interactions.") % {"count": len(logged)})
                 return redirect("campaign-detail", pk=campaign.pk)
         return self._render(request, campaign, form, status=400)
+
+
+class CampaignTargetsAddView(RoleRequiredMixin, View):
+    """POST: add everyone a saved segment matches now as targets."""
+
+    required_role = Role.OFFICER
+
+    def post(self, request, pk):
+        campaign = get_object_or_404(Campaign.objects.visible_to(request.user), pk=pk)
+        form = AddTargetsForm(request.POST, user=request.user)
+        if form.is_valid():
+            added = services.campaign_targets_add_from_segment(
+                campaign=campaign, segment=form.cleaned_data["segment"], actor=request.user
+            )
+            messages.success(request, _("Added %(count)d new targets.") % {"count": added})
+        else:
+            messages.error(request, _("Choose a saved segment."))
+        return redirect("campaign-detail", pk=campaign.pk)
 
 
 class CampaignTargetStatusView(RoleRequiredMixin, View):

@@ -293,3 +293,18 @@ def test_dashboard_shows_my_follow_ups_meetings_priorities_and_recent(client_for
     assert person in response.context["priorities"]
     assert "Team call" in html
     assert "Who to call next" in html
+
+
+def test_add_targets_from_a_saved_segment_page(client_for, officer, viewer):
+    from tests.contacts.factories import SavedSegmentFactory
+
+    ohio = StateFactory(code="OH", name="Ohio")
+    person = SyntheticPersonFactory(states=[ohio])
+    segment = SavedSegmentFactory(owner=officer, filters={"state": "OH"}, name="Ohio people")
+    campaign = CampaignFactory()
+    page = client_for(officer).get(f"/campaigns/{campaign.pk}/")
+    assert "Ohio people" in page.content.decode()
+    response = client_for(officer).post(f"/campaigns/{campaign.pk}/targets/add/", {"segment": segment.pk})
+    assert response.status_code == 302
+    assert list(campaign.targets.values_list("person", flat=True)) == [person.pk]
+    assert client_for(viewer).post(f"/campaigns/{campaign.pk}/targets/add/", {"segment": segment.pk}).status_code == 403
