@@ -24,6 +24,7 @@ from core.roles import Role, has_role
 from outreach.choices import (
     MEETING_KINDS,
     CommitmentParty,
+    CommitmentStatus,
     FollowUpStatus,
     TargetSource,
     TargetStatus,
@@ -175,6 +176,19 @@ def interaction_log(
     _advance_campaign_targets(interaction=interaction, people=people, organizations=organizations)
     job_enqueue("outreach.notify_stakeholder_owners", kwargs={"interaction_id": interaction.pk})
     return interaction
+
+
+@transaction.atomic
+def commitment_resolve(*, commitment: Commitment, status: str, actor) -> Commitment:
+    """Mark a commitment fulfilled or dropped (or reopen it); open ones count in "who to call next"."""
+    if not has_role(actor, Role.OFFICER):
+        raise DomainValidationError(_("Your role does not allow changing commitments."))
+    if status not in CommitmentStatus.values:
+        raise DomainValidationError(_("Unknown status."), details={"status": [_("Unknown status.")]})
+    commitment.status = status
+    commitment.resolved_at = None if status == CommitmentStatus.OPEN else timezone.now()
+    commitment.save(update_fields=["status", "resolved_at", "updated_at"])
+    return commitment
 
 
 INTERACTION_EDITABLE_FIELDS = (

@@ -8,6 +8,7 @@ urlpatterns = [
     path("interactions/new/", views.InteractionCreateView.as_view(), name="interaction-new"),
     path("interactions/export.csv", views.InteractionExportView.as_view(), name="interaction-export"),
     path("interactions/<int:pk>/", views.InteractionDetailView.as_view(), name="interaction-detail"),
+    path("commitments/<int:pk>/status/", views.CommitmentResolveView.as_view(), name="commitment-status"),
     path("follow-ups/", views.FollowUpListView.as_view(), name="follow-ups"),
     path("follow-ups/new/", views.FollowUpCreateView.as_view(), name="follow-up-new"),
     path("follow-ups/<int:pk>/done/", views.FollowUpCloseView.as_view(action="done"), name="follow-up-done"),

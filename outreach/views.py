@@ -33,7 +33,7 @@ from outreach.forms import (
     TargetStatusForm,
     staff_users,
 )
-from outreach.models import CalendarToken, Campaign, CampaignTarget, FollowUp, Interaction
+from outreach.models import CalendarToken, Campaign, CampaignTarget, Commitment, FollowUp, Interaction
 from outreach.tiles import coverage_map_svg
 from trade.models import Pillar, State
 
@@ -211,6 +211,25 @@ class InteractionDetailView(RoleRequiredMixin, TemplateView):
             "interaction": interaction,
             "can_log": has_role(self.request.user, Role.OFFICER),
         }
+
+
+class CommitmentResolveView(RoleRequiredMixin, View):
+    """POST `status` (fulfilled, dropped or open) for a commitment, then back to its interaction."""
+
+    required_role = Role.OFFICER
+
+    def post(self, request, pk):
+        commitment = get_object_or_404(Commitment.objects.select_related("interaction"), pk=pk)
+        get_object_or_404(Interaction.objects.visible_to(request.user), pk=commitment.interaction_id)
+        try:
+            services.commitment_resolve(
+                commitment=commitment, status=request.POST.get("status", ""), actor=request.user
+            )
+        except DomainValidationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Commitment updated."))
+        return redirect("interaction-detail", pk=commitment.interaction_id)
 
 
 class FollowUpListView(RoleRequiredMixin, TemplateView):

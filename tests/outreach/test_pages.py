@@ -308,3 +308,20 @@ def test_add_targets_from_a_saved_segment_page(client_for, officer, viewer):
     assert response.status_code == 302
     assert list(campaign.targets.values_list("person", flat=True)) == [person.pk]
     assert client_for(viewer).post(f"/campaigns/{campaign.pk}/targets/add/", {"segment": segment.pk}).status_code == 403
+
+
+def test_commitments_are_resolved_from_the_interaction_page(client_for, officer, viewer):
+    from outreach.models import Commitment
+
+    interaction = InteractionFactory()
+    commitment = Commitment.objects.create(interaction=interaction, party="us", description="Send figures")
+    assert client_for(viewer).post(f"/commitments/{commitment.pk}/status/", {"status": "fulfilled"}).status_code == 403
+    commitment.refresh_from_db()
+    assert commitment.status == "open"
+    response = client_for(officer).post(f"/commitments/{commitment.pk}/status/", {"status": "fulfilled"})
+    assert response["Location"] == f"/interactions/{interaction.pk}/"
+    commitment.refresh_from_db()
+    assert (commitment.status, commitment.resolved_at is not None) == ("fulfilled", True)
+    client_for(officer).post(f"/commitments/{commitment.pk}/status/", {"status": "bogus"})
+    commitment.refresh_from_db()
+    assert commitment.status == "fulfilled"
