@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.DashboardView.as_view(), name="dashboard"),
     path("interactions/", views.InteractionListView.as_view(), name="interactions"),
     path("interactions/new/", views.InteractionCreateView.as_view(), name="interaction-new"),
+    path("interactions/people-options/", views.PeopleOptionsView.as_view(), name="interaction-people-options"),
     path("interactions/export.csv", views.InteractionExportView.as_view(), name="interaction-export"),
     path("interactions/<int:pk>/", views.InteractionDetailView.as_view(), name="interaction-detail"),
     path("commitments/<int:pk>/status/", views.CommitmentResolveView.as_view(), name="commitment-status"),

@@ -199,6 +199,28 @@ class InteractionCreateView(RoleRequiredMixin, View):
         return redirect("interaction-detail", pk=interaction.pk)
 
 
+class PeopleOptionsView(RoleRequiredMixin, View):
+    """htmx helper for the quick log: `<option>`s of people matching `people_q`, the chosen ones kept first."""
+
+    required_role = Role.OFFICER
+    limit = 50
+
+    def get(self, request):
+        visible = Person.objects.visible_to(request.user).only(
+            "id", "full_name", "preferred_name", "title", "is_synthetic", "last_name", "first_name"
+        )
+        chosen_ids = [int(v) for v in request.GET.getlist("people") if v.isdigit()]
+        chosen = list(visible.filter(pk__in=chosen_ids))
+        query = (request.GET.get("people_q") or "").strip()
+        matches = visible.exclude(pk__in=chosen_ids)
+        if query:
+            matches = matches.filter(full_name__icontains=query)
+        field = InteractionForm(user=request.user).fields["people"]
+        options = [(p.pk, field.label_from_instance(p), True) for p in chosen]
+        options += [(p.pk, field.label_from_instance(p), False) for p in matches[: self.limit]]
+        return render(request, "outreach/_people_options.html", {"options": options})
+
+
 class InteractionDetailView(RoleRequiredMixin, TemplateView):
     template_name = "outreach/interaction_detail.html"
 

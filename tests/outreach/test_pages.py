@@ -325,3 +325,14 @@ def test_commitments_are_resolved_from_the_interaction_page(client_for, officer,
     client_for(officer).post(f"/commitments/{commitment.pk}/status/", {"status": "bogus"})
     commitment.refresh_from_db()
     assert commitment.status == "fulfilled"
+
+
+def test_people_search_options_keep_the_chosen(client_for, officer, viewer):
+    chosen = SyntheticPersonFactory(full_name="Chosen Person")
+    match = SyntheticPersonFactory(full_name="Jordan Match")
+    SyntheticPersonFactory(full_name="Other Name")
+    response = client_for(officer).get(f"/interactions/people-options/?people_q=jordan&people={chosen.pk}")
+    html = response.content.decode()
+    assert html.index(f'<option value="{chosen.pk}" selected>') < html.index(f'<option value="{match.pk}">')
+    assert "Other Name" not in html
+    assert client_for(viewer).get("/interactions/people-options/?people_q=j").status_code == 403
