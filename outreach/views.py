@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -472,7 +473,7 @@ class CampaignDetailView(RoleRequiredMixin, View):
 
     def post(self, request, pk):
         if not has_role(request.user, Role.OFFICER):
-            raise Http404
+            raise PermissionDenied
         campaign = self._campaign(request, pk)
         form = BulkLogForm(request.POST, campaign=campaign)
         if form.is_valid():

@@ -131,3 +131,20 @@ def test_templates_only_use_the_filtered_attribute():
         if raw_column.search(path.read_text())
     ]
     assert offenders == []
+
+
+@pytest.mark.parametrize("who", READER_NAMES)
+def test_history_view_follows_the_same_rule(client_for, setting, readers, who):
+    from core.selectors import history_for
+
+    user, may_read = readers[who]
+    interaction = setting["interaction"]
+    interaction.confidential_notes = SECRET + " (updated)"
+    interaction.save()
+    history = history_for(interaction, user)
+    html = client_for(user).get(f"/interactions/{interaction.pk}/").content.decode()
+    assert ("(updated)" in html) is may_read
+    if history is not None:  # history is for Leads and Admins only
+        shown = [change.after for entry in history for change in entry.changes]
+        assert any(SECRET in value for value in shown) is may_read
+        assert may_read
