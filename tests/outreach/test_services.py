@@ -246,3 +246,15 @@ def test_campaign_targets_from_a_saved_segment(lead):
     campaign.refresh_from_db()
     assert campaign.segment == segment
     assert services.campaign_targets_add_from_segment(campaign=campaign, segment=segment, actor=lead) == 0
+
+
+def test_contacts_merge_moves_outreach_history(lead):
+    from contacts.merge import contact_merge
+
+    keep, duplicate = SyntheticPersonFactory(), SyntheticPersonFactory()
+    interaction = InteractionFactory(people=[duplicate])
+    follow_up = FollowUpFactory(person=duplicate)
+    contact_merge(keep=keep, duplicate=duplicate, actor=lead)
+    assert list(interaction.people.all()) == [keep]
+    follow_up.refresh_from_db()
+    assert follow_up.person == keep
