@@ -136,7 +136,12 @@ def priority_people(
         exposure_value = Value(None, output_field=FloatField())
         exposure = Value(0.0)
 
-    last_contact = Interaction.objects.filter(people=OuterRef("pk")).order_by("-occurred_at").values("occurred_at")[:1]
+    # Scheduled (future) meetings are not contact yet.
+    last_contact = (
+        Interaction.objects.filter(people=OuterRef("pk"), occurred_at__lte=now)
+        .order_by("-occurred_at")
+        .values("occurred_at")[:1]
+    )
     recency_cases = [When(last_contact_at__isnull=True, then=Value(1.0))]
     recency_cases += [
         When(last_contact_at__lt=now - dt.timedelta(days=days), then=Value(score)) for days, score in RECENCY_STEPS

@@ -54,15 +54,16 @@ def _advance_campaign_targets(*, interaction: Interaction, people: Sequence[Pers
 
     Targets never move backwards; committed and declined are only set by hand.
     """
+    now = timezone.now()
     day = timezone.localdate(interaction.occurred_at)
     targets = CampaignTarget.objects.filter(
         Q(person__in=[p.pk for p in people]) | Q(organization__in=[o.pk for o in organizations]),
         Q(campaign__start_date__isnull=True) | Q(campaign__start_date__lte=day),
         Q(campaign__end_date__isnull=True) | Q(campaign__end_date__gte=day),
     )
-    now = timezone.now()
     moves = {TargetStatus.NOT_CONTACTED: TargetStatus.CONTACTED}
-    if interaction.kind in MEETING_KINDS:
+    # A meeting logged ahead of time (scheduled) means contact was made; it is held once it has happened.
+    if interaction.kind in MEETING_KINDS and interaction.occurred_at <= now:
         moves = {
             TargetStatus.NOT_CONTACTED: TargetStatus.MEETING_HELD,
             TargetStatus.CONTACTED: TargetStatus.MEETING_HELD,

@@ -84,7 +84,9 @@ class DashboardView(RoleRequiredMixin, TemplateView):
             "today": timezone.localdate(),
             "meetings": list(selectors.upcoming_meetings(user=user)[:8]),
             "priorities": list(selectors.priority_people(user=user, scenario=scenario)[:5]),
-            "recent": list(Interaction.objects.visible_to(user).with_list_relations()[:8]),
+            "recent": list(
+                Interaction.objects.visible_to(user).filter(occurred_at__lte=timezone.now()).with_list_relations()[:8]
+            ),
             "coverage_map": coverage_map_svg(rows=coverage),
             "can_log": has_role(user, Role.OFFICER),
         }

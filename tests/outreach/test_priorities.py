@@ -122,3 +122,10 @@ def test_scenario_parameter_in_api_and_pages(api_for, client_for, viewer):
     page = client_for(viewer).get("/coverage/")
     assert [(row.state.code, row.exposure) for row in page.context["rows"]][:1] == [("NY", 100.0)]
     assert "<svg" in page.content.decode()
+
+
+def test_scheduled_meetings_are_not_last_contact(viewer):
+    person = SyntheticPersonFactory()
+    InteractionFactory(people=[person], kind="meeting", occurred_at=timezone.now() + dt.timedelta(days=3))
+    row = ranked(viewer)[person.pk]
+    assert (row.last_contact_at, row.c_recency) == (None, 1.0)

@@ -258,3 +258,17 @@ def test_contacts_merge_moves_outreach_history(lead):
     assert list(interaction.people.all()) == [keep]
     follow_up.refresh_from_db()
     assert follow_up.person == keep
+
+
+def test_a_scheduled_meeting_counts_as_contacted_not_held(officer):
+    person = SyntheticPersonFactory()
+    target = CampaignTargetFactory(person=person)
+    services.interaction_log(
+        actor=officer,
+        kind="meeting",
+        summary="Booked",
+        people=[person],
+        occurred_at=timezone.now() + dt.timedelta(days=5),
+    )
+    target.refresh_from_db()
+    assert target.status == TargetStatus.CONTACTED
