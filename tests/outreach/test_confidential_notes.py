@@ -47,11 +47,18 @@ READER_NAMES = ["author", "other officer", "viewer", "lead", "admin"]
 @pytest.mark.parametrize("who", READER_NAMES)
 @pytest.mark.parametrize(
     "path",
-    ["/interactions/{id}/", "/interactions/export.csv", "/api/interactions/", "/api/interactions/{id}/"],
+    [
+        "/interactions/{id}/",
+        "/interactions/export.csv",
+        "/api/interactions/",
+        "/api/interactions/{id}/",
+        "/stakeholders/{person}/",
+        "/states/MI/",
+    ],
 )
-def test_detail_api_and_export_show_notes_only_to_readers(client_for, setting, readers, who, path):
+def test_detail_api_export_and_timelines_show_notes_only_to_readers(client_for, setting, readers, who, path):
     user, may_read = readers[who]
-    response = client_for(user).get(path.format(id=setting["interaction"].pk))
+    response = client_for(user).get(path.format(id=setting["interaction"].pk, person=setting["person"].pk))
     assert response.status_code == 200
     assert (SECRET in response.content.decode()) is may_read
 
