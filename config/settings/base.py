@@ -235,10 +235,12 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Swagger UI's initializer is served as a script file (SpectacularSwaggerSplitView): no inline JS.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": False},
-    # One schema name per choice set shared by several fields or colliding on a field name ("kind").
+    # One schema name for a choice set used by several apps' fields (person stance, stance observed).
     "ENUM_NAME_OVERRIDES": {
         "StanceEnum": "contacts.choices.Stance",
         "InteractionKindEnum": "outreach.choices.InteractionKind",
+        "ContactKindEnum": "contacts.choices.ContactKind",
+        "RelationshipKindEnum": "contacts.choices.RelationshipKind",
     },
 }
 
