@@ -89,10 +89,52 @@ RULES: list[Rule] = [
     Rule("url:admin:core_auditevent_add", ("GET",), by_role(*[ADMIN_LOGIN] * 4, 403)),
     Rule("url:admin:core_auditevent_delete", ("GET",), by_role(*[ADMIN_LOGIN] * 4, 403)),
     Rule("url:admin:axes_*_add", ("GET",), by_role(*[ADMIN_LOGIN] * 4, 403)),
+    # One row of priority weights (created by migration) that cannot be deleted; calendar feeds are
+    # issued by their owner only.
+    Rule("url:admin:outreach_priorityweights_add", ("GET",), by_role(*[ADMIN_LOGIN] * 4, 403)),
+    Rule("url:admin:outreach_priorityweights_delete", ("GET",), by_role(*[ADMIN_LOGIN] * 4, 403)),
+    Rule("url:admin:outreach_calendartoken_add", ("GET",), by_role(*[ADMIN_LOGIN] * 4, 403)),
     Rule("url:admin:autocomplete", ("GET",), by_role(*[ADMIN_LOGIN] * 4, 403)),
     Rule("url:admin:jsi18n", ("GET",), by_role(ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 200)),
     Rule("url:admin:*", ("GET",), ADMIN_SITE),
     Rule("route:admin/*", ("GET",), ADMIN_SITE),  # unnamed: object-id redirects and the catch-all
+    # --- outreach pages ---------------------------------------------------------------------------
+    Rule("url:interaction-new", ("GET",), by_role(LOGIN, 403, 200, 200, 200)),
+    Rule("url:interaction-people-options", ("GET",), by_role(LOGIN, 403, 200, 200, 200)),
+    Rule("url:interaction-detail", ("GET",), signed_in(404)),
+    Rule("url:interaction*", ("GET",), signed_in(200)),
+    Rule("url:commitment-status", ("POST",), by_role(LOGIN, 403, 404, 404, 404)),
+    Rule("url:follow-up-new", ("GET",), by_role(LOGIN, 403, 200, 200, 200)),
+    Rule("url:follow-up-done", ("POST",), by_role(LOGIN, 403, 404, 404, 404)),
+    Rule("url:follow-up-cancel", ("POST",), by_role(LOGIN, 403, 404, 404, 404)),
+    Rule("url:follow-ups", ("GET",), signed_in(200)),
+    Rule("url:calendar", ("GET",), signed_in(200)),
+    Rule("url:calendar-token", ("POST",), signed_in(302)),
+    # The feed has no login (calendar apps cannot log in): an unknown or revoked secret is a 404.
+    Rule("url:calendar-feed", ("GET",), by_role(404, 404, 404, 404, 404)),
+    Rule("url:campaigns", ("GET",), signed_in(200)),
+    Rule("url:campaign-new", ("GET",), by_role(LOGIN, 403, 403, 200, 200)),
+    Rule("url:campaign-detail", ("GET",), signed_in(404)),
+    Rule("url:campaign-detail", ("POST",), by_role(LOGIN, 403, 404, 404, 404)),
+    Rule("url:campaign-targets-add", ("POST",), by_role(LOGIN, 403, 404, 404, 404)),
+    Rule("url:campaign-target-status", ("POST",), by_role(LOGIN, 403, 404, 404, 404)),
+    Rule("url:priorities", ("GET",), signed_in(200)),
+    Rule("url:coverage", ("GET",), signed_in(200)),
+    # --- outreach API -----------------------------------------------------------------------------
+    Rule("api:/api/interactions/", ("GET",), from_role("viewer", 200)),
+    Rule("api:/api/interactions/", ("POST",), from_role("officer", 400)),
+    Rule("api:/api/interactions/{id}/", ("GET",), from_role("viewer", 404)),
+    Rule("api:/api/interactions/{id}/", ("PATCH",), from_role("officer", 404)),
+    Rule("api:/api/follow-ups/", ("GET",), from_role("viewer", 200)),
+    Rule("api:/api/follow-ups/", ("POST",), from_role("officer", 400)),
+    Rule("api:/api/follow-ups/{id}/", ("GET",), from_role("viewer", 404)),
+    Rule("api:/api/follow-ups/{id}/*/", ("POST",), from_role("officer", 404)),
+    Rule("api:/api/campaigns/", ("GET",), from_role("viewer", 200)),
+    Rule("api:/api/campaigns/", ("POST",), from_role("lead", 400)),
+    Rule("api:/api/campaigns/{id}/", ("GET",), from_role("viewer", 404)),
+    Rule("api:/api/campaigns/{id}/targets/", ("GET",), from_role("viewer", 404)),
+    Rule("api:/api/campaigns/{id}/targets/", ("POST",), from_role("officer", 404)),
+    Rule("api:/api/priorities/", ("GET",), from_role("viewer", 200)),
     # --- other apps' pages and API operations are added here at integration -----------------------
 ]
 
