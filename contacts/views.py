@@ -157,7 +157,7 @@ def person_detail_view(request, pk: int):
 
 
 def _person_form_view(request, *, person: Person | None):
-    form = PersonForm(request.POST or None, instance=person)
+    form = PersonForm(request.POST or None, instance=person, user=request.user)
     duplicates = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -366,7 +366,7 @@ def organization_detail_view(request, pk: int):
 
 
 def _organization_form_view(request, *, organization: Organization | None):
-    form = OrganizationForm(request.POST or None, instance=organization)
+    form = OrganizationForm(request.POST or None, instance=organization, user=request.user)
     duplicates = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -45,13 +45,22 @@ class InteractionQuerySet(VisibleToQuerySet):
         if role_of(user) is None:
             return queryset
         if can_read_all_confidential_notes(user):
-            return queryset.annotate(visible_confidential_notes=F("confidential_notes"))
+            return queryset.annotate(
+                visible_confidential_notes=F("confidential_notes"),
+                confidential_notes_readable=Value(True, output_field=models.BooleanField()),
+            )
         return queryset.defer("confidential_notes").annotate(
             visible_confidential_notes=Case(
                 When(created_by_id=user.pk, then=F("confidential_notes")),
                 default=Value(""),
                 output_field=models.TextField(),
-            )
+            ),
+            # Lets the API leave the key out (not merely empty) for readers who may not see it.
+            confidential_notes_readable=Case(
+                When(created_by_id=user.pk, then=Value(True)),
+                default=Value(False),
+                output_field=models.BooleanField(),
+            ),
         )
 
     def with_list_relations(self) -> InteractionQuerySet:
@@ -141,7 +150,8 @@ class Interaction(TimeStampedModel):
 
     @classmethod
     def audit_can_see_confidential(cls, user, obj) -> bool:
-        return can_read_all_confidential_notes(user) or obj.created_by_id == user.pk
+        """The same rule as the notes: their author, Leads and Admins."""
+        return can_read_all_confidential_notes(user) or (obj is not None and obj.created_by_id == user.pk)
 
     @property
     def ends_at(self):

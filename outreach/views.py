@@ -475,6 +475,7 @@ class CampaignDetailView(RoleRequiredMixin, View):
 
     def post(self, request, pk):
         if not has_role(request.user, Role.OFFICER):
+            # The campaign is visible to this user (no 404 to hide): the role lacks the right.
             raise PermissionDenied
         campaign = self._campaign(request, pk)
         form = BulkLogForm(request.POST, campaign=campaign)

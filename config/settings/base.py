@@ -264,6 +264,15 @@ AUDIT_TRACKED_MODELS = [
     "contacts.Relationship",
     "contacts.ContactPoint",
     "contacts.StanceEntry",
+    "outreach.Interaction",
+    "outreach.Commitment",
+    "outreach.FollowUp",
+    "outreach.Campaign",
+    "outreach.CampaignTarget",
+    "trade.TariffScenario",
+    "trade.ScenarioRate",
+    "trade.ScenarioChapterRate",
+    "trade.DataRelease",
 ]
 
 # Product settings

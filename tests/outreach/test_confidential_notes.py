@@ -111,7 +111,7 @@ def test_api_create_returns_notes_to_author_only(api_for, officer, viewer):
     assert created.status_code == 201
     assert created.json()["confidential_notes"] == SECRET
     seen = api_for(viewer).get(f"/api/interactions/{created.json()['id']}/")
-    assert seen.json()["confidential_notes"] == ""
+    assert "confidential_notes" not in seen.json()
 
 
 def test_other_officer_cannot_overwrite_notes_through_the_api(api_for, setting, readers):
