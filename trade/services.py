@@ -62,6 +62,10 @@ DEFAULT_SOURCES = {
         "U.S. DOT Bureau of Transportation Statistics, TransBorder Freight Data (state × HS2)",
         "https://www.bts.gov/transborder",
     ),
+    ImportFormat.BTS_STATE_HS2_ANNUAL: (
+        "U.S. DOT Bureau of Transportation Statistics, TransBorder Freight Data (state × HS2, annual)",
+        "https://www.bts.gov/transborder",
+    ),
     ImportFormat.BTS_NATIONAL_HS2: (
         "U.S. DOT Bureau of Transportation Statistics, TransBorder Freight Data (national HS2)",
         "https://www.bts.gov/transborder",

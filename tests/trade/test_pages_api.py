@@ -139,3 +139,23 @@ def test_api_state_detail_and_unknown_state(api_for, viewer):
     states, _ = _world(1)
     assert api_for(viewer).get(f"/api/states/{states[0].code}/").json()["code"] == states[0].code
     assert api_for(viewer).get("/api/states/QQ/").status_code == 404
+
+
+def test_state_page_labels_partial_years_and_compares_two_snapshots(client_for, viewer):
+    states, scenario = _world(1)
+    release = DataReleaseFactory()
+    for month in (1, 2):
+        TradeFlowFactory(
+            state=states[0], release=release, hs_chapter=HSChapter.objects.get(code="87"), year=2024, month=month
+        )
+    first = scenario.snapshots.get()
+    second = exposure_refresh(scenario=scenario, base_year=2024)
+    client = client_for(viewer)
+    body = client.get(f"/states/{states[0].code}/").content.decode()
+    assert "2024 — partial year: 2 months" in body  # the chapter-detail year selector
+    assert "Trade by pillar and HS chapter, 2024" in body  # the current snapshot's base year
+    assert f"Snapshot #{first.pk} → #{second.pk}" in body
+    assert "Imports from Canada" in body.split("What changed between two snapshots")[1]
+    body = client.get(f"/states/{states[0].code}/", {"year": 2023, "old": second.pk, "new": second.pk}).content.decode()
+    assert "Trade by pillar and HS chapter, 2023" in body and "partial year: 12" not in body
+    assert "No figure changed." in body
