@@ -159,3 +159,22 @@ def test_state_page_labels_partial_years_and_compares_two_snapshots(client_for, 
     body = client.get(f"/states/{states[0].code}/", {"year": 2023, "old": second.pk, "new": second.pk}).content.decode()
     assert "Trade by pillar and HS chapter, 2023" in body and "partial year: 12" not in body
     assert "No figure changed." in body
+
+
+def test_api_state_trade_grouped_by_pillar_and_filtered_by_month(api_for, viewer):
+    from trade.models import Pillar, PillarHSCode
+
+    states, _ = _world(1)
+    autos = Pillar.objects.create(code="autos", name="Autos")
+    PillarHSCode.objects.create(pillar=autos, hs_code="87", hs_level="HS2", chapter=HSChapter.objects.get(code="87"))
+    api, code = api_for(viewer), states[0].code
+    by_pillar = api.get(f"/api/states/{code}/trade/", {"group_by": "pillar", "year": 2023}).json()["results"]
+    assert by_pillar == [
+        {"year": 2023, "pillar": "autos", "flow": "export", "value_usd": 6000, "partial_chapter": False},
+        {"year": 2023, "pillar": "autos", "flow": "import", "value_usd": 12000, "partial_chapter": False},
+    ]
+    march = api.get(f"/api/states/{code}/trade/", {"group_by": "pillar", "year": 2023, "month": 3, "flow": "import"})
+    assert march.json()["results"] == [
+        {"year": 2023, "pillar": "autos", "flow": "import", "value_usd": 1000, "partial_chapter": False}
+    ]
+    assert api.get(f"/api/states/{code}/trade/", {"group_by": "month", "month": 13}).status_code == 400
