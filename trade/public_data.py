@@ -9,13 +9,16 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from trade.choices import PillarCode
-from trade.models import Pillar, State, StateEconomics
+from trade.choices import Confidence, HSLevel, PillarCode
+from trade.models import HSChapter, Pillar, PillarHSCode, State, StateEconomics
 
 DATA_DIR = Path(settings.BASE_DIR) / "data"
 REFERENCE_DIR = DATA_DIR / "reference"
 BATTLEGROUND_SOURCE = "2024 election results as reported by AP/Reuters (data/reference/battleground_states_2024.csv)"
 GDP_SOURCE = "BEA GDP and Census population, 2022, as compiled in trevortombe/TradeMap"
+HS_SOURCE = "WCO Harmonized System 2022 chapter titles (98-99: US national chapters); data/reference/hs_chapters.csv"
+# The source map lists nuclear-fuel codes under their own key; the envoy's pillars file them under energy.
+SOURCE_GROUP_TO_PILLAR = {"energy_nuclear": PillarCode.ENERGY}
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -63,4 +66,64 @@ def load_reference(*, stdout) -> None:
         )
     for code, label in PillarCode.choices:
         Pillar.objects.update_or_create(code=code, defaults={"name": str(label)})
-    stdout.write(f"States: {State.objects.count()} ({created} new); pillars: {Pillar.objects.count()}.")
+    load_hs_chapters()
+    load_pillar_map()
+    stdout.write(
+        f"States: {State.objects.count()} ({created} new); pillars: {Pillar.objects.count()}; "
+        f"HS chapters: {HSChapter.objects.count()}; pillar codes: {PillarHSCode.objects.count()}."
+    )
+
+
+def load_hs_chapters() -> None:
+    """The 99 HS chapters with their short official titles."""
+    for row in _rows(REFERENCE_DIR / "hs_chapters.csv"):
+        HSChapter.objects.update_or_create(code=row["code"], defaults={"name": row["name"], "source": HS_SOURCE})
+
+
+def _expand_codes(hs_code: str, hs_level: str) -> list[tuple[str, str]]:
+    """`01-24` (an HS2 range) becomes one row per chapter; other codes stay as they are."""
+    if "-" in hs_code:
+        first, last = (int(part) for part in hs_code.split("-"))
+        return [(f"{chapter:02d}", HSLevel.HS2) for chapter in range(first, last + 1)]
+    return [(hs_code, HSLevel(hs_level))]
+
+
+def load_pillar_map() -> None:
+    """Seed the editable HS→pillar map from data/reference/pillar_hs_codes.csv (level, confidence kept).
+
+    Trade data are by chapter, so each code says whether its chapter counts for the pillar:
+    whole chapters (HS2) always count; a finer code counts its whole chapter when its confidence is
+    high and no pillar maps that chapter as a whole chapter (so 4407 lumber brings chapter 44 into
+    forestry, but 7601 aluminium does not pull chapter 76 into critical minerals). A pillar that
+    counts any chapter through a finer code is flagged as a partial-chapter approximation.
+    Existing rows keep an admin's edits to `counts_at_chapter_level`.
+    """
+    pillars = {pillar.code: pillar for pillar in Pillar.objects.all()}
+    chapters = {chapter.code: chapter for chapter in HSChapter.objects.all()}
+    rows: list[dict] = []
+    for row in _rows(REFERENCE_DIR / "pillar_hs_codes.csv"):
+        pillar_code = SOURCE_GROUP_TO_PILLAR.get(row["pillar"], row["pillar"])
+        for hs_code, level in _expand_codes(row["hs_code"], row["hs_level"]):
+            rows.append({**row, "pillar_code": pillar_code, "hs_code": hs_code, "hs_level": level})
+    whole_chapters = {row["hs_code"] for row in rows if row["hs_level"] == HSLevel.HS2}
+    partial_pillars = set()
+    for row in rows:
+        pillar = pillars[row["pillar_code"]]
+        is_whole = row["hs_level"] == HSLevel.HS2
+        counts = is_whole or (row["confidence"] == Confidence.HIGH and row["hs_code"][:2] not in whole_chapters)
+        if counts and not is_whole:
+            partial_pillars.add(pillar.code)
+        PillarHSCode.objects.get_or_create(
+            pillar=pillar,
+            hs_code=row["hs_code"],
+            defaults={
+                "hs_level": row["hs_level"],
+                "chapter": chapters[row["hs_code"][:2]],
+                "description": row["description"][:500],
+                "basis": row["basis"][:500],
+                "confidence": row["confidence"],
+                "source_group": row["pillar"],
+                "counts_at_chapter_level": counts,
+            },
+        )
+    Pillar.objects.filter(code__in=partial_pillars).update(is_partial_chapter_approximation=True)
