@@ -87,3 +87,17 @@ def public_people(reference_data):
     congress_import()
     committees_import()
     governors_import()
+
+
+@pytest.fixture
+def request_packet(django_capture_on_commit_callbacks):
+    """`request_packet(**packet_request kwargs)`: request and run the queued generation (eager Celery)."""
+    from briefings.services import packet_request
+
+    def _request(**kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            packet = packet_request(**kwargs)
+        packet.refresh_from_db()
+        return packet
+
+    return _request

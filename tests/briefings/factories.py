@@ -69,3 +69,18 @@ class ExposureFigureFactory(factory.django.DjangoModelFactory):
     two_way_trade_share_of_gdp = Decimal("0.1137000000")
     duty_cost_share_of_gdp = Decimal("0.0047000000")
     rank = 2
+
+
+class PacketFactory(factory.django.DjangoModelFactory):
+    """A packet row for list/permission tests (no rendering): a state target, queued."""
+
+    class Meta:
+        model = "briefings.BriefingPacket"
+
+    target_kind = "state"
+    state = factory.Iterator(lambda: __import__("trade.models", fromlist=["State"]).State.objects.all())
+    target_key = factory.Sequence(lambda n: f"state:T{n}")
+    target_label = factory.LazyAttribute(lambda p: p.state.name)
+    version = 1
+    template = factory.SubFactory(PacketTemplateFactory)
+    template_version = 1
