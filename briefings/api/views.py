@@ -1,7 +1,6 @@
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
-from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from briefings import services
@@ -43,11 +42,9 @@ class BriefingPacketViewSet(
         return Response(self.get_serializer(packet).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
-    @action(detail=True, methods=["get"], url_path="pdf", url_name="pdf")
     def pdf(self, request, pk=None):
         return PacketPdfView.response(self.get_object())
 
     @extend_schema(responses={(200, "text/html"): OpenApiTypes.STR})
-    @action(detail=True, methods=["get"], url_path="html", url_name="html")
     def html(self, request, pk=None):
         return PacketHtmlView.response(self.get_object())

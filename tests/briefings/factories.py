@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import factory
 
-from briefings.models import PacketTemplate, TalkingPoint
+from briefings.models import BriefingPacket, PacketTemplate, TalkingPoint
 from trade.choices import SnapshotStatus
-from trade.models import ExposureFigure, ExposureSnapshot, TariffScenario
+from trade.models import ExposureFigure, ExposureSnapshot, State, TariffScenario
 
 
 class PacketTemplateFactory(factory.django.DjangoModelFactory):
@@ -75,10 +75,10 @@ class PacketFactory(factory.django.DjangoModelFactory):
     """A packet row for list/permission tests (no rendering): a state target, queued."""
 
     class Meta:
-        model = "briefings.BriefingPacket"
+        model = BriefingPacket
 
     target_kind = "state"
-    state = factory.Iterator(lambda: __import__("trade.models", fromlist=["State"]).State.objects.all())
+    state = factory.Iterator(State.objects.order_by("code"))
     target_key = factory.Sequence(lambda n: f"state:T{n}")
     target_label = factory.LazyAttribute(lambda p: p.state.name)
     version = 1
