@@ -39,7 +39,36 @@ class Tag(TimeStampedModel):
 
 
 class PersonQuerySet(VisibleToQuerySet):
-    pass
+    def with_list_relations(self) -> PersonQuerySet:
+        """What the list page, the API list and exports show for each row, in a fixed number of queries."""
+        return self.select_related("owner").prefetch_related(
+            "states",
+            "pillars",
+            "tags",
+            models.Prefetch(
+                "committee_memberships",
+                queryset=CommitteeMembership.objects.select_related("committee").order_by("committee__code"),
+            ),
+            models.Prefetch(
+                "positions",
+                queryset=Position.objects.filter(is_current=True).select_related("organization"),
+                to_attr="current_positions",
+            ),
+        )
+
+    def with_detail_relations(self) -> PersonQuerySet:
+        """Everything the person page shows."""
+        return self.with_list_relations().prefetch_related(
+            models.Prefetch("positions", queryset=Position.objects.select_related("organization")),
+            "contact_points",
+            models.Prefetch("stance_history", queryset=StanceEntry.objects.select_related("set_by")),
+            models.Prefetch(
+                "relationships_out",
+                queryset=Relationship.objects.select_related("to_person", "to_organization"),
+            ),
+            models.Prefetch("relationships_in", queryset=Relationship.objects.select_related("from_person")),
+            models.Prefetch("merge_records", queryset=MergeRecord.objects.select_related("actor")),
+        )
 
 
 class Person(TimeStampedModel):
@@ -162,7 +191,18 @@ class StanceEntry(TimeStampedModel):
 
 
 class OrganizationQuerySet(VisibleToQuerySet):
-    pass
+    def with_list_relations(self) -> OrganizationQuerySet:
+        return self.select_related("hq_state", "owner", "parent").prefetch_related("pillars", "tags", "states")
+
+    def with_detail_relations(self) -> OrganizationQuerySet:
+        return self.with_list_relations().prefetch_related(
+            models.Prefetch("positions", queryset=Position.objects.select_related("person")),
+            models.Prefetch("state_presence", queryset=OrganizationStatePresence.objects.select_related("state")),
+            "contact_points",
+            "children",
+            models.Prefetch("relationships_in", queryset=Relationship.objects.select_related("from_person")),
+            models.Prefetch("merge_records", queryset=MergeRecord.objects.select_related("actor")),
+        )
 
 
 class Organization(TimeStampedModel):

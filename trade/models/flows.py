@@ -66,6 +66,9 @@ class ImportRun(TimeStampedModel):
     rows_imported = models.PositiveIntegerField(default=0)
     rows_rejected = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True, help_text=_("List of {row, message}."))
+    summary = models.JSONField(
+        default=dict, blank=True, help_text=_("Valid records by year and flow: the dry-run preview.")
+    )
     message = models.TextField(blank=True)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="trade_import_runs"
