@@ -1,5 +1,3 @@
-import csv
-import datetime as dt
 import gzip
 import io
 from pathlib import Path
@@ -7,8 +5,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from trade.choices import Flow, ImportFormat
-from trade.models import DataRelease, HSChapter, State, TradeFlow
 from trade.public_data import load_reference
 
 DATA = Path(settings.BASE_DIR) / "data" / "trade"
@@ -27,54 +23,37 @@ def reference_data(db):
     load_reference(stdout=io.StringIO())
 
 
-def _release(name: str, fmt: str, checksum: str) -> DataRelease:
-    return DataRelease.objects.create(
-        source="U.S. DOT Bureau of Transportation Statistics, TransBorder Freight Data",
-        title=name,
-        url="https://www.bts.gov/transborder",
-        vintage_date=dt.date(2025, 12, 31),
-        format=fmt,
-        file_name=name,
-        checksum=checksum,
-        coverage=f"{name} (test subset)",
-    )
+def _subset(content: str, states: set[str]) -> bytes:
+    lines = content.splitlines(keepends=True)
+    header = lines[0].rstrip("\r\n").split(",")
+    column = header.index("state")
+    return "".join([lines[0], *(line for line in lines[1:] if line.split(",")[column] in states)]).encode()
 
 
 @pytest.fixture
 def state_trade(reference_data):
-    """Real BTS figures for the given states: annual totals 1993–2025 and 2023 monthly chapter detail."""
+    """Import the bundled BTS files, cut to the given states, through trade's own importer, so packets
+    read figures exactly as the trade engine stores them. `scenarios=True` also loads the bundled
+    scenarios and computes their exposure snapshots with the trade engine."""
+    from trade.public_data import bundled_trade_files, load_scenarios
+    from trade.services import trade_file_import
 
-    def _load(*codes: str) -> None:
-        states = {s.code: s for s in State.objects.filter(code__in=codes)}
-        chapters = {c.code: c for c in HSChapter.objects.all()}
-        annual = _release("bts_state_canada_annual_1993_2025.csv", ImportFormat.BTS_ANNUAL, f"annual-{'-'.join(codes)}")
-        with (DATA / "bts_state_canada_annual_1993_2025.csv").open() as handle:
-            TradeFlow.objects.bulk_create(
-                TradeFlow(
-                    state=states[row["state"]],
-                    flow=Flow(row["flow"]),
-                    year=int(row["year"]),
-                    value_usd=int(row["value_usd"]),
-                    release=annual,
-                )
-                for row in csv.DictReader(handle)
-                if row["state"] in states
+    def _load(*codes: str, scenarios: bool = False) -> None:
+        for file_name, fmt, info in bundled_trade_files():
+            if "national" in file_name:
+                continue
+            path = DATA / file_name
+            text = gzip.decompress(path.read_bytes()).decode() if file_name.endswith(".gz") else path.read_text()
+            run = trade_file_import(
+                content=_subset(text, set(codes)),
+                file_name=file_name,
+                format=fmt,
+                release_info=info,
+                enqueue_refresh=False,
             )
-        monthly = _release("bts_state_hs2_canada_monthly.csv.gz", ImportFormat.BTS_STATE_HS2_MONTHLY, f"m-{codes}")
-        with gzip.open(DATA / "bts_state_hs2_canada_monthly.csv.gz", "rt") as handle:
-            TradeFlow.objects.bulk_create(
-                TradeFlow(
-                    state=states[row["state"]],
-                    flow=Flow(row["flow"]),
-                    year=2023,
-                    month=int(row["month"]),
-                    hs_chapter=chapters[row["hs2"]],
-                    value_usd=int(row["value_usd"]),
-                    release=monthly,
-                )
-                for row in csv.DictReader(handle)
-                if row["state"] in states and row["year"] == "2023"
-            )
+            assert run.status == "succeeded", run.message
+        if scenarios:
+            load_scenarios(stdout=io.StringIO())
 
     return _load
 

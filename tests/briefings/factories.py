@@ -78,7 +78,8 @@ class PacketFactory(factory.django.DjangoModelFactory):
         model = BriefingPacket
 
     target_kind = "state"
-    state = factory.Iterator(State.objects.order_by("code"))
+    # Looked up per row (not a cached iterator): each test has its own states.
+    state = factory.Sequence(lambda n: State.objects.order_by("code")[n % State.objects.count()])
     target_key = factory.Sequence(lambda n: f"state:T{n}")
     target_label = factory.LazyAttribute(lambda p: p.state.name)
     version = 1
