@@ -69,7 +69,7 @@ def ics_feed(*, user, base_url: str, now: dt.datetime | None = None) -> str:
         ]
         if meeting.location:
             lines.append(f"LOCATION:{_escape(meeting.location)}")
-        lines.append(f"URL:{base_url.rstrip('/')}{reverse('outreach:interaction-detail', args=[meeting.pk])}")
+        lines.append(f"URL:{base_url.rstrip('/')}{reverse('interaction-detail', args=[meeting.pk])}")
         lines.append("END:VEVENT")
     lines.append("END:VCALENDAR")
     return "\r\n".join(_fold(line) for line in lines) + "\r\n"

@@ -6,6 +6,8 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from contacts.models import Organization, Person
 from outreach.choices import FollowUpStatus, InteractionKind, Sentiment, TargetStatus
@@ -13,19 +15,28 @@ from outreach.models import CampaignTarget, FollowUp, Interaction
 from trade.models import Pillar, State
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class IdChoiceFilter(django_filters.ModelChoiceFilter):
+    """A record chosen by id (typed for the API schema)."""
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class CodeChoiceFilter(django_filters.ModelChoiceFilter):
+    """A reference row (state, pillar) chosen by its code."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, to_field_name="code", **kwargs)
+
+
 class InteractionFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=InteractionKind.choices)
-    person = django_filters.ModelChoiceFilter(label=_("Person"), queryset=Person.objects.all(), method="filter_person")
-    organization = django_filters.ModelChoiceFilter(
+    person = IdChoiceFilter(label=_("Person"), queryset=Person.objects.all(), method="filter_person")
+    organization = IdChoiceFilter(
         label=_("Organization"), queryset=Organization.objects.all(), method="filter_organization"
     )
-    state = django_filters.ModelChoiceFilter(
-        label=_("State"), queryset=State.objects.all(), to_field_name="code", method="filter_state"
-    )
-    pillar = django_filters.ModelChoiceFilter(
-        label=_("Pillar"), queryset=Pillar.objects.all(), to_field_name="code", method="filter_pillar"
-    )
+    state = CodeChoiceFilter(label=_("State"), queryset=State.objects.filter(is_pseudo=False), method="filter_state")
+    pillar = CodeChoiceFilter(label=_("Pillar"), queryset=Pillar.objects.all(), method="filter_pillar")
     sentiment = django_filters.ChoiceFilter(label=_("Sentiment"), choices=Sentiment.choices)
     occurred_after = django_filters.DateFilter(label=_("From"), field_name="occurred_at", lookup_expr="date__gte")
     occurred_before = django_filters.DateFilter(label=_("To"), field_name="occurred_at", lookup_expr="date__lte")

@@ -107,7 +107,7 @@ class InteractionForm(forms.Form):
         required=False,
         help_text=_("Only you, Leads and Admins can read these."),
     )
-    follow_up_what = forms.CharField(label=_("Follow-up"), max_length=300, required=False)
+    follow_up_what = forms.CharField(label=_("Follow-up to do"), max_length=300, required=False)
     follow_up_due = forms.DateField(label=_("Follow-up due"), widget=DateInput(), required=False)
 
     def __init__(self, *args, user, **kwargs):

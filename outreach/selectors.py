@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import (
     Case,
     Count,
@@ -12,6 +13,7 @@ from django.db.models import (
     F,
     FloatField,
     IntegerField,
+    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -24,13 +26,14 @@ from django.utils import timezone
 
 from contacts.choices import Stance
 from contacts.models import Person
+from core.errors import NotFoundError
 from outreach.choices import CommitmentStatus, FollowUpStatus, TargetStatus
 from outreach.models import Campaign, CampaignTarget, Commitment, FollowUp, Interaction, PriorityWeights
 from trade.models import State
 
-# Which exposure figure ranks states: the US duty paid on imports from Canada under the scenario,
-# i.e. what the tariff costs the stakeholder's own state.
-EXPOSURE_METRIC = "us_duty_cost"
+# A state's exposure: the US duty paid on imports from Canada plus Canada's counter-duties on the
+# state's exports, the same measure trade ranks states by.
+EXPOSURE = F("us_duty_cost") + F("counter_duty_exposure")
 
 # How much talking to someone of each stance is worth now: persuadable people first, then the
 # unknown, then keeping allies warm.
@@ -57,20 +60,44 @@ class SubqueryCount(Subquery):
 
 
 def _exposure_source(*, scenario, pillar):
-    """(figures queryset with one row per state, max value) under the scenario's current snapshot, or (None, 0)."""
+    """(figures with one `exposure` row per state, the largest value) under the scenario's current snapshot.
+
+    With a pillar, the figures are that pillar's in each state. (None, 0.0) while trade has no figures.
+    """
     try:
         from trade.selectors import exposure_state_totals
     except ImportError:
         return None, 0.0
-    totals = exposure_state_totals(scenario=scenario)
+    try:
+        totals = exposure_state_totals(scenario=scenario)
+    except ObjectDoesNotExist:  # no scenario defined yet: exposure counts zero
+        return None, 0.0
     if pillar is not None:
         from trade.models import ExposureFigure
 
         totals = ExposureFigure.objects.filter(
-            snapshot__in=totals.values("snapshot_id")[:1], pillar=pillar, hs_chapter__isnull=True
+            snapshot__in=totals.order_by().values("snapshot_id")[:1], pillar=pillar, hs_chapter__isnull=True
         )
-    values = [v for v in totals.order_by().values_list(EXPOSURE_METRIC, flat=True) if v is not None]
-    return totals, float(max(values, default=0) or 0)
+    totals = totals.order_by().annotate(exposure=EXPOSURE)
+    largest = totals.aggregate(largest=Max("exposure"))["largest"]
+    return totals, float(largest or 0)
+
+
+def scenario_or_none(*, slug: str | None = None):
+    """The scenario with this slug (the default one when empty); None while trade has no scenarios.
+
+    An unknown slug raises `NotFoundError`.
+    """
+    try:
+        from trade.selectors import scenario_default, scenario_get
+    except ImportError:
+        return None
+    try:
+        return scenario_get(slug=slug) if slug else scenario_default()
+    except ObjectDoesNotExist:
+        if slug:
+            raise NotFoundError(f"Unknown scenario: {slug}", details={"scenario": ["Not found."]}) from None
+        return None
 
 
 def _float(expression):
@@ -110,7 +137,7 @@ def priority_people(
 
     figures, max_exposure = _exposure_source(scenario=scenario, pillar=pillar)
     if figures is not None and max_exposure > 0:
-        best = figures.filter(state__people=OuterRef("pk")).order_by(f"-{EXPOSURE_METRIC}").values(EXPOSURE_METRIC)[:1]
+        best = figures.filter(state__people=OuterRef("pk")).order_by("-exposure").values("exposure")[:1]
         exposure_value = Subquery(best)
         exposure = Coalesce(_float(exposure_value) / Value(max_exposure), Value(0.0))
     else:
@@ -201,9 +228,7 @@ def coverage_by_state(*, scenario=None, now: dt.datetime | None = None) -> list[
     figures, _max = _exposure_source(scenario=scenario, pillar=None)
     exposure = {}
     if figures is not None:
-        exposure = {
-            state_id: float(value) for state_id, value in figures.order_by().values_list("state_id", EXPOSURE_METRIC)
-        }
+        exposure = {state_id: float(value) for state_id, value in figures.values_list("state_id", "exposure")}
     rows = [
         CoverageRow(
             state=s,
@@ -230,6 +255,17 @@ def timeline_interactions(*, user, person=None, organization=None, state=None, l
             pk__in=Interaction.objects.filter(Q(states=state) | Q(people__states=state)).values("pk")
         )
     return list(interactions.with_list_relations()[:limit])
+
+
+def timeline_follow_ups(*, person=None, organization=None) -> list[FollowUp]:
+    """Open follow-ups about a person or an organization (none for states)."""
+    if person is None and organization is None:
+        return []
+    follow_ups = FollowUp.objects.open().select_related("assignee")
+    follow_ups = (
+        follow_ups.filter(person=person) if person is not None else follow_ups.filter(organization=organization)
+    )
+    return list(follow_ups.order_by("due_date", "id")[:20])
 
 
 def follow_ups_for(*, user, include_closed: bool = False) -> QuerySet[FollowUp]:

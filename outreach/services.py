@@ -401,29 +401,36 @@ def calendar_token_revoke(*, user) -> int:
 _TARGET_PROGRESS = {status: index for index, status in enumerate(TargetStatus.values)}
 
 
-def contact_merge_hook(*, keep, duplicate, kind: str) -> None:
-    """Move outreach rows from a merged-away person/organization to the one kept.
+def contact_merge_hook(*, keep, duplicate, kind: str) -> dict[str, int]:
+    """Move outreach rows from a merged-away person/organization to the one kept; returns rows moved.
 
     Called by contacts inside its merge transaction (registered in OutreachConfig.ready), so outreach
     history is never lost when duplicates are merged.
     """
+    moved: dict[str, int] = {}
     if kind == "person":
-        for interaction in Interaction.objects.filter(people=duplicate):
+        interactions = list(Interaction.objects.filter(people=duplicate))
+        for interaction in interactions:
             interaction.people.remove(duplicate)
             interaction.people.add(keep)
         Interaction.objects.filter(stance_person=duplicate).update(stance_person=keep)
-        FollowUp.objects.filter(person=duplicate).update(person=keep)
+        moved["outreach.Interaction"] = len(interactions)
+        moved["outreach.FollowUp"] = FollowUp.objects.filter(person=duplicate).update(person=keep)
         field = "person"
     elif kind == "organization":
-        for interaction in Interaction.objects.filter(organizations=duplicate):
+        interactions = list(Interaction.objects.filter(organizations=duplicate))
+        for interaction in interactions:
             interaction.organizations.remove(duplicate)
             interaction.organizations.add(keep)
-        FollowUp.objects.filter(organization=duplicate).update(organization=keep)
+        moved["outreach.Interaction"] = len(interactions)
+        moved["outreach.FollowUp"] = FollowUp.objects.filter(organization=duplicate).update(organization=keep)
         field = "organization"
     else:
         raise ValueError(f"unknown merge kind {kind!r}")
     kept_targets = {t.campaign_id: t for t in CampaignTarget.objects.filter(**{field: keep})}
+    targets_moved = 0
     for target in CampaignTarget.objects.filter(**{field: duplicate}):
+        targets_moved += 1
         existing = kept_targets.get(target.campaign_id)
         if existing is None:
             setattr(target, field, keep)
@@ -436,3 +443,5 @@ def contact_merge_hook(*, keep, duplicate, kind: str) -> None:
             existing.last_interaction = target.last_interaction
             existing.save(update_fields=["status", "status_changed_at", "last_interaction", "updated_at"])
         target.delete()
+    moved["outreach.CampaignTarget"] = targets_moved
+    return moved

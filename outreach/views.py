@@ -6,7 +6,6 @@ import csv
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,7 +17,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from contacts.models import Organization, Person
-from core.errors import DomainError, DomainValidationError
+from core.errors import DomainError, DomainValidationError, NotFoundError
 from core.permissions import RoleRequiredMixin
 from core.roles import Role, has_role
 from outreach import selectors, services
@@ -53,16 +52,11 @@ def _safe_next(request, default: str) -> str:
 
 
 def _scenario_from(request):
-    """The scenario chosen with `?scenario=<slug>` (or the default one); None when none is set up yet."""
+    """The scenario chosen with `?scenario=<slug>`, else the default; None while none is set up."""
     try:
-        from trade.selectors import scenario_default, scenario_get
-    except ImportError:
-        return None
-    slug = request.GET.get("scenario") or None
-    try:
-        return scenario_get(slug=slug) if slug else scenario_default()
-    except (ObjectDoesNotExist, DomainError):
-        return None
+        return selectors.scenario_or_none(slug=request.GET.get("scenario") or None)
+    except NotFoundError:
+        return selectors.scenario_or_none()
 
 
 class DashboardView(RoleRequiredMixin, TemplateView):
@@ -254,7 +248,9 @@ class FollowUpCreateView(RoleRequiredMixin, View):
         return links
 
     def _render(self, request, form, links, status=200):
-        return render(request, "outreach/follow_up_form.html", {"form": form, "links": links}, status=status)
+        next_url = request.POST.get("next") or request.GET.get("next") or ""
+        context = {"form": form, "links": links, "next": next_url}
+        return render(request, "outreach/follow_up_form.html", context, status=status)
 
     def get(self, request):
         return self._render(request, FollowUpForm(user=request.user), self._links(request))

@@ -10,33 +10,31 @@ from outreach import selectors
 register = template.Library()
 
 
-def _url(obj, route: str, fallback: str) -> str:
+def _url(obj, routes: tuple[str, ...], arg, fallback: str) -> str:
     if hasattr(obj, "get_absolute_url"):
         return obj.get_absolute_url()
-    try:
-        return reverse(route, args=[obj.pk])
-    except NoReverseMatch:
-        return fallback
+    for route in routes:
+        try:
+            return reverse(route, args=[arg])
+        except NoReverseMatch:
+            continue
+    return fallback
 
 
 @register.filter
 def person_url(person) -> str:
-    return _url(person, "person-detail", f"/stakeholders/{person.pk}/")
+    return _url(person, ("contacts:person-detail", "person-detail"), person.pk, f"/stakeholders/{person.pk}/")
 
 
 @register.filter
 def organization_url(organization) -> str:
-    return _url(organization, "organization-detail", f"/stakeholders/organizations/{organization.pk}/")
+    pk = organization.pk
+    return _url(organization, ("contacts:organization-detail", "organization-detail"), pk, f"/organizations/{pk}/")
 
 
 @register.filter
 def state_url(state) -> str:
-    if hasattr(state, "get_absolute_url"):
-        return state.get_absolute_url()
-    try:
-        return reverse("state-detail", args=[state.code])
-    except NoReverseMatch:
-        return f"/states/{state.code}/"
+    return _url(state, ("trade:state-detail", "state-detail"), state.code, f"/states/{state.code}/")
 
 
 @register.filter
@@ -45,17 +43,30 @@ def points(value) -> str:
     return f"{value or 0:.1f}"
 
 
-@register.inclusion_tag("outreach/_timeline.html", takes_context=True)
+@register.inclusion_tag("outreach/_timeline_list.html", takes_context=True)
 def outreach_timeline(context, person=None, organization=None, state=None, limit: int = 20):
-    """`{% outreach_timeline person=person %}` — recent interactions, confidential notes as the viewer may see them."""
-    user = context["request"].user
+    """Recent interactions (and open follow-ups) of a person, an organization or a state.
+
+    `{% outreach_timeline person=person %}`, or include "outreach/_timeline.html" with `person`,
+    `organization` or `state` in the context. Confidential notes show only to those who may read them.
+    """
+    request = context["request"]
+    # Missing template variables arrive as "": treat anything falsy as not given.
+    person, organization, state = person or None, organization or None, state or None
+    subject_query = ""
+    if person is not None:
+        subject_query = f"person={person.pk}"
+    elif organization is not None:
+        subject_query = f"organization={organization.pk}"
     return {
         "interactions": selectors.timeline_interactions(
-            user=user, person=person, organization=organization, state=state, limit=limit
+            user=request.user, person=person, organization=organization, state=state, limit=limit
         ),
+        "open_follow_ups": selectors.timeline_follow_ups(person=person, organization=organization),
         "person": person,
         "organization": organization,
         "state": state,
-        "can_log": selectors.can_log(user),
-        "request": context["request"],
+        "subject_query": subject_query,
+        "can_log": selectors.can_log(request.user),
+        "request": request,
     }
