@@ -1,13 +1,9 @@
-import gzip
 import io
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 
+from tests.briefings.factories import import_state_trade
 from trade.public_data import load_reference
-
-DATA = Path(settings.BASE_DIR) / "data" / "trade"
 
 
 @pytest.fixture(autouse=True)
@@ -23,39 +19,10 @@ def reference_data(db):
     load_reference(stdout=io.StringIO())
 
 
-def _subset(content: str, states: set[str]) -> bytes:
-    lines = content.splitlines(keepends=True)
-    header = lines[0].rstrip("\r\n").split(",")
-    column = header.index("state")
-    return "".join([lines[0], *(line for line in lines[1:] if line.split(",")[column] in states)]).encode()
-
-
 @pytest.fixture
 def state_trade(reference_data):
-    """Import the bundled BTS files, cut to the given states, through trade's own importer, so packets
-    read figures exactly as the trade engine stores them. `scenarios=True` also loads the bundled
-    scenarios and computes their exposure snapshots with the trade engine."""
-    from trade.public_data import bundled_trade_files, load_scenarios
-    from trade.services import trade_file_import
-
-    def _load(*codes: str, scenarios: bool = False) -> None:
-        for file_name, fmt, info in bundled_trade_files():
-            if "national" in file_name:
-                continue
-            path = DATA / file_name
-            text = gzip.decompress(path.read_bytes()).decode() if file_name.endswith(".gz") else path.read_text()
-            run = trade_file_import(
-                content=_subset(text, set(codes)),
-                file_name=file_name,
-                format=fmt,
-                release_info=info,
-                enqueue_refresh=False,
-            )
-            assert run.status == "succeeded", run.message
-        if scenarios:
-            load_scenarios(stdout=io.StringIO())
-
-    return _load
+    """`state_trade("MI", ..., scenarios=False)`: bundled BTS files cut to those states, imported by trade."""
+    return import_state_trade
 
 
 @pytest.fixture

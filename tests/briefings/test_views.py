@@ -107,6 +107,9 @@ def test_progress_fragment_polls_until_done(reference_data, viewer, client_for):
     failed = client.get(f"/briefings/{packet.pk}/status/")
     assert b"hx-trigger" not in failed.content
     assert b"boom" in failed.content
+    # htmx polling a finished packet is told to reload the whole page (versions table included).
+    polled = client.get(f"/briefings/{packet.pk}/status/", headers={"HX-Request": "true"})
+    assert (polled.status_code, polled["HX-Refresh"]) == (204, "true")
 
 
 def test_packets_of_confidential_content_are_404_for_other_viewers(reference_data, lead, viewer, client_for, api_for):
