@@ -229,6 +229,21 @@ def exposure_for_state(*, state: State, scenario: TariffScenario | None) -> dict
     }
 
 
+def exposure_by_scenario(*, state: State) -> list[dict]:
+    """The state's totals under every current scenario version, for comparing scenarios side by side."""
+    return [
+        {
+            "slug": row["scenario"].slug,
+            "name": row["scenario"].name,
+            "version": row["scenario"].version,
+            "snapshot_id": row["snapshot"].pk,
+            "is_synthetic": row["scenario"].is_synthetic,
+            **_figure_dict(row["figure"]),
+        }
+        for row in trade_selectors.exposure_by_scenario_for_state(state=state)
+    ]
+
+
 EXPOSURE_FIELDS = (
     "imports_from_canada",
     "exports_to_canada",

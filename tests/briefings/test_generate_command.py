@@ -7,7 +7,7 @@ from briefings.models import BriefingPacket
 from contacts.choices import PersonKind
 from contacts.models import Person
 from trade import selectors as trade_selectors
-from trade.models import State, TradeFlow
+from trade.models import ExposureSnapshot, State, TradeFlow
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +46,9 @@ def test_generate_briefing_state_mi_pdf_holds_trade_senators_and_duty_cost(tmp_p
     assert scenario.name in text
     packet = BriefingPacket.objects.get()
     assert packet.status == "done"
-    assert packet.snapshot_ids == [figure.snapshot_id]
+    current = ExposureSnapshot.objects.current().filter(scenario__is_current_version=True)
+    assert packet.snapshot_ids[0] == figure.snapshot_id
+    assert sorted(packet.snapshot_ids) == sorted(current.values_list("pk", flat=True))
+    assert len(packet.snapshot_ids) == 4
     assert (packet.scenario_slug, packet.scenario_version) == (scenario.slug, scenario.version)
     assert packet.figures["exposure"]["total"]["us_duty_cost"] == str(figure.us_duty_cost)
