@@ -515,7 +515,7 @@ def history_for(
             "summary": item.summary,
             "asks": item.asks,
             "sentiment": str(item.get_sentiment_display()) if item.sentiment else "",
-            "confidential_notes": notes or "",
+            "visible_confidential_notes": notes or "",
             "is_synthetic": item.is_synthetic,
         }
 
@@ -558,7 +558,7 @@ def history_for(
             }
             for f in follow_ups
         ],
-        "has_confidential": any(item["confidential_notes"] for item in past_rows),
+        "has_confidential": any(item["visible_confidential_notes"] for item in past_rows),
     }
 
 

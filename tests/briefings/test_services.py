@@ -47,7 +47,7 @@ def test_confidential_notes_absent_for_a_viewer_even_when_the_template_asks(pers
     assert SECRET not in packet.html
     assert SECRET not in _pdf_text(packet)
     assert packet.has_confidential is False
-    assert packet.figures["history"]["interactions"][0]["confidential_notes"] == ""
+    assert packet.figures["history"]["interactions"][0]["visible_confidential_notes"] == ""
 
 
 def test_confidential_notes_present_for_a_lead_when_the_template_asks(person_with_secret, lead, request_packet):
