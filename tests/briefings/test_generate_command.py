@@ -52,3 +52,32 @@ def test_generate_briefing_state_mi_pdf_holds_trade_senators_and_duty_cost(tmp_p
     assert len(packet.snapshot_ids) == 4
     assert (packet.scenario_slug, packet.scenario_version) == (scenario.slug, scenario.version)
     assert packet.figures["exposure"]["total"]["us_duty_cost"] == str(figure.us_duty_cost)
+
+
+def test_generate_briefing_campaign_html_writes_the_batch_summary(tmp_path, reference_data):
+    from outreach.models import Campaign, CampaignTarget
+    from tests.outreach.factories import SyntheticPersonFactory
+
+    campaign = Campaign.objects.create(name="Great Lakes push (synthetic)")
+    person = SyntheticPersonFactory()
+    CampaignTarget.objects.create(campaign=campaign, person=person)
+    output = tmp_path / "campaign.html"
+
+    call_command("generate_briefing", "--campaign", str(campaign.pk), "--format", "html", "--output", str(output))
+
+    html = output.read_text()
+    batch = BriefingPacket.objects.get(campaign=campaign)
+    child = batch.children.get()
+    assert "Great Lakes push (synthetic)" in html
+    assert f'href="/briefings/{child.pk}/"' in html
+    assert (batch.status, child.status, child.person) == ("done", "done", person)
+
+
+def test_generate_briefing_unknown_scenario_fails_and_writes_nothing(tmp_path, reference_data):
+    from django.core.management.base import CommandError
+
+    output = tmp_path / "x.pdf"
+    with pytest.raises(CommandError, match="Unknown scenario"):
+        call_command("generate_briefing", "--state", "VT", "--scenario", "nope", "--output", str(output))
+    assert not output.exists()
+    assert BriefingPacket.objects.count() == 0

@@ -79,6 +79,17 @@ def test_request_packet_from_person_page_then_open_html_and_download_pdf(
     assert "Dana Testperson" in text
     assert "Generated for Julie Tremblay" in text
     assert BriefingPacket.objects.get(pk=packet_id).status == "done"
+    # A new interaction, then a second version: the page says what changed between the two.
+    InteractionFactory(people=[person], summary="Follow-up visit to the Warren plant (synthetic)")
+    page.get_by_role("button", name="Regenerate (new version)").click()
+    page.wait_for_url("**/briefings/*/")
+    services.packet_generate(packet_id=queued_only[1])
+    page.get_by_role("heading", name="What changed from v1 to v2").wait_for()
+    assert page.get_by_text("Follow-up visit to the Warren plant (synthetic)").is_visible()
+    shot(page, "version-2-changes")
+    page.goto("/briefings/")
+    assert page.get_by_role("link", name="Dana Testperson").count() == 2
+    shot(page, "list")
     # Keep a picture of the first PDF page next to the screenshots.
     subprocess.run(
         ["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "2", str(pdf_path), str(SCREENSHOTS / "briefing-pdf-page")],
