@@ -11,9 +11,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def admin_client(make_user, client):
-    client.force_login(make_user(Role.ADMIN, username="boss", is_staff=True, is_superuser=True))
-    return client
+def admin_client(make_user, client_for):
+    return client_for(make_user(Role.ADMIN, username="boss", is_staff=True, is_superuser=True))
 
 
 def test_editing_a_scenario_in_admin_creates_a_new_version(admin_client):
