@@ -350,6 +350,7 @@ def person_profile(*, person: Person) -> dict:
         "term_end": person.term_end.isoformat() if person.term_end else None,
         "states": [{"code": state.code, "name": state.name} for state in person.states.all()],
         "pillars": [pillar.name for pillar in person.pillars.all()],
+        "pillar_codes": [pillar.code for pillar in person.pillars.all()],
         "positions": [
             {"title": position.title, "organization": position.organization.name} for position in person.positions.all()
         ],
@@ -401,6 +402,7 @@ def organization_profile(*, organization: Organization) -> dict:
         "parent": organization.parent.name if organization.parent_id else "",
         "owner": (organization.owner.get_full_name() or organization.owner.username) if organization.owner_id else "",
         "pillars": [pillar.name for pillar in organization.pillars.all()],
+        "pillar_codes": [pillar.code for pillar in organization.pillars.all()],
         "states": [
             {"code": p.state.code, "name": p.state.name, "employees": p.employees}
             for p in organization.state_presence.all()

@@ -339,9 +339,12 @@ def _assemble_campaign(*, packet: BriefingPacket, context: dict) -> dict:
 
 
 def _pillar_priority(context: dict) -> list[str]:
-    """Pillars in the order they matter for this target: the state's largest pillars by two-way trade."""
+    """Pillars in the order they matter for this target: the target's own pillars (as staff tagged
+    them), then the state's largest pillars by two-way trade."""
+    own = (context.get("person") or context.get("organization") or {}).get("pillar_codes", [])
     detail = (context.get("trade") or {}).get("detail")
-    return [row["code"] for row in detail["pillars"]] if detail else []
+    by_trade = [row["code"] for row in detail["pillars"]] if detail else []
+    return list(dict.fromkeys([*own, *by_trade]))
 
 
 def _caveats(context: dict) -> list[str]:

@@ -160,3 +160,46 @@ def test_compare_lists_moved_figures_and_new_interactions(reference_data, state_
 
     assert [(row["label"], row["delta"]) for row in comparison["moved"]] == [("Exports to Canada, 2024", 1_000_000)]
     assert [row["id"] for row in comparison["new_interactions"]] == [new_call.pk]
+
+
+def test_talking_points_follow_the_targets_own_pillars_first(reference_data, state_trade, viewer, request_packet):
+    from briefings.public_data import load_talking_points
+    from trade.models import Pillar
+
+    state_trade("MI")
+    load_talking_points(stdout=io.StringIO())
+    person = SyntheticPersonFactory(states=[State.objects.get(code="MI")])
+    person.pillars.set([Pillar.objects.get(code="defense")])
+
+    packet = request_packet(target_kind=TargetKind.PERSON, target=person, actor=viewer)
+
+    pillars = [point["pillar"] for point in packet.figures["talking_points"]]
+    # Defense (tagged by staff) first, then Michigan's largest pillars by trade (autos leads).
+    assert pillars[:3] == ["Defense", "Defense", "Autos"]
+
+
+def test_caveats_label_partial_years_and_never_call_the_gap_a_deficit(
+    reference_data, state_trade, viewer, request_packet
+):
+    from briefings.services import _caveats
+
+    context = {
+        "trade": {
+            "series": [{"year": 2025, "partial": False}, {"year": 2026, "partial": True}],
+            "detail": {"year": 2024, "months": 8, "partial": True},
+            "gdp": None,
+        },
+        "exposure": None,
+        "scenario": None,
+    }
+
+    caveats = _caveats(context)
+
+    assert "2026: partial year, figures to date only." in caveats
+    assert "Pillar and chapter figures for 2024 cover 8 months only (partial year)." in caveats
+    state_trade("VT")
+    packet = request_packet(target_kind=TargetKind.STATE, target=State.objects.get(code="VT"), actor=viewer)
+    text = _pdf_text(packet)
+    # "deficit" appears once: in the caveat that says the gap is never labelled one.
+    assert text.count("deficit") == 1
+    assert "where an export shipment begins" in packet.html
