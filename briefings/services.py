@@ -30,6 +30,8 @@ from trade.models import State
 log = logging.getLogger(__name__)
 
 GENERATE_TASK = "briefings.generate_packet"
+# Longer than the generation task's hard time limit: a packet "running" for longer lost its worker.
+RUNNING_STALE_AFTER = dt.timedelta(minutes=15)
 PACKET_QUEUE = "packets"
 
 CAVEAT_ORIGIN = gettext_lazy(
@@ -400,6 +402,8 @@ def packet_generate(*, packet_id: int) -> BriefingPacket | None:
         packet = BriefingPacket.objects.select_for_update().filter(pk=packet_id).first()
         if packet is None or packet.status in (PacketStatus.DONE, PacketStatus.FAILED):
             return packet
+        if packet.status == PacketStatus.RUNNING and packet.started_at > timezone.now() - RUNNING_STALE_AFTER:
+            return packet  # another worker is on it; a run older than the task time limit died and is redone
         packet.status = PacketStatus.RUNNING
         packet.started_at = timezone.now()
         packet.save(update_fields=["status", "started_at", "updated_at"])
@@ -434,12 +438,17 @@ def packet_generate(*, packet_id: int) -> BriefingPacket | None:
 
 
 def _batch_progress(*, packet: BriefingPacket) -> None:
-    """When the last child of a batch finishes, render the batch's own summary packet."""
+    """When the last child of a batch finishes, render the batch's own summary packet.
+
+    Children finishing at the same time take the parent's row lock in turn, so the one that counts
+    last sees every sibling finished (two workers cannot both miss it)."""
     if not packet.batch_parent_id:
         return
-    progress = selectors.packet_batch_progress(packet=packet.batch_parent)
+    with transaction.atomic():
+        parent = BriefingPacket.objects.select_for_update().get(pk=packet.batch_parent_id)
+        progress = selectors.packet_batch_progress(packet=parent)
     if progress["finished"] == progress["total"]:
-        packet_generate(packet_id=packet.batch_parent_id)
+        packet_generate(packet_id=parent.pk)
 
 
 def packet_notify_meeting_staff(*, packet_id: int) -> int:

@@ -7,12 +7,12 @@ from pypdf import PdfReader
 
 from briefings.choices import PacketStatus, TargetKind
 from briefings.models import BriefingPacket
-from briefings.services import packet_compare
+from briefings.services import packet_compare, packet_generate
 from core.errors import ConflictError
 from core.models import OutboxMessage
 from core.roles import Role
 from outreach.models import Campaign, CampaignTarget
-from tests.briefings.factories import PacketTemplateFactory
+from tests.briefings.factories import PacketFactory, PacketTemplateFactory
 from tests.outreach.factories import InteractionFactory, SyntheticOrganizationFactory, SyntheticPersonFactory
 from trade.models import State
 
@@ -203,3 +203,12 @@ def test_caveats_label_partial_years_and_never_call_the_gap_a_deficit(
     # "deficit" appears once: in the caveat that says the gap is never labelled one.
     assert text.count("deficit") == 1
     assert "where an export shipment begins" in packet.html
+
+
+def test_a_running_packet_is_left_to_its_worker_unless_that_run_is_stale(reference_data, viewer):
+    packet = PacketFactory(requested_by=viewer, status=PacketStatus.RUNNING, started_at=timezone.now())
+    assert packet_generate(packet_id=packet.pk).status == PacketStatus.RUNNING
+    assert BriefingPacket.objects.get(pk=packet.pk).html == ""
+
+    BriefingPacket.objects.filter(pk=packet.pk).update(started_at=timezone.now() - dt.timedelta(hours=1))
+    assert packet_generate(packet_id=packet.pk).status == PacketStatus.DONE
