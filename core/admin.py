@@ -1,7 +1,69 @@
+from functools import cached_property
+
 from django.contrib import admin
+from django.core.paginator import Paginator
+from django.db import connections
+from django.db.models import QuerySet
 
 from core.models import JobSlot, OutboxMessage
 from core.roles import Role, has_role
+
+
+class LargeTablePaginator(Paginator):
+    """Admin paginator for tables too large to COUNT(*) on every changelist view.
+
+    Counts exactly up to `exact_count_limit` rows (a COUNT over a LIMITed subquery, cheap whatever the
+    table size). Beyond that, on PostgreSQL, the page count comes from the planner: the table's
+    `reltuples` statistic when the changelist is unfiltered, the EXPLAIN row estimate when it is
+    filtered or searched. The result count shown is then approximate, which is what admin users of
+    million-row tables want rather than a page that waits for a sequential scan. Other databases
+    count exactly.
+    """
+
+    exact_count_limit = 10_000
+
+    @cached_property
+    def count(self) -> int:
+        queryset = self.object_list
+        if not isinstance(queryset, QuerySet):
+            return super().count
+        unordered = queryset.order_by()
+        capped = unordered[: self.exact_count_limit + 1].count()
+        if capped <= self.exact_count_limit:
+            return capped
+        connection = connections[queryset.db]
+        if connection.vendor != "postgresql":
+            return super().count
+        estimate = self._estimate(unordered, connection)
+        return max(estimate, capped) if estimate is not None else super().count
+
+    @staticmethod
+    def _estimate(queryset: QuerySet, connection) -> int | None:
+        with connection.cursor() as cursor:
+            if not queryset.query.where:
+                cursor.execute(
+                    "SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(%s)",
+                    [connection.ops.quote_name(queryset.model._meta.db_table)],
+                )
+                row = cursor.fetchone()
+                # -1 means "never analyzed": no estimate, count instead.
+                return row[0] if row and row[0] >= 0 else None
+            sql, params = queryset.query.sql_with_params()
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+            plan = cursor.fetchone()[0]
+        if isinstance(plan, str):
+            import json
+
+            plan = json.loads(plan)
+        return int(plan[0]["Plan"]["Plan Rows"])
+
+
+class LargeTableAdminMixin:
+    """For ModelAdmins of tables that grow without bound (interactions, people, outbox...):
+    no second COUNT(*) of the whole table, and a paginator that never counts past its limit."""
+
+    paginator = LargeTablePaginator
+    show_full_result_count = False
 
 
 def _admin_site_permission(request) -> bool:
@@ -15,7 +77,7 @@ admin.site.site_title = "Envoy CRM admin"
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
+class OutboxMessageAdmin(LargeTableAdminMixin, admin.ModelAdmin):
     list_display = ("id", "task_name", "queue", "created_at", "dispatched_at", "completed_at", "attempts")
     list_filter = ("task_name", "queue")
     readonly_fields = [f.name for f in OutboxMessage._meta.fields]
