@@ -6,4 +6,8 @@ class ContactsConfig(AppConfig):
 
     name = "contacts"
     verbose_name = "Stakeholders"
-    public_data_loaders: list[str] = []
+    public_data_loaders: list[str] = [
+        "contacts.public_data.load_congress",
+        "contacts.public_data.load_governors",
+        "contacts.public_data.load_organizations",
+    ]

@@ -63,3 +63,34 @@ class RelationshipKind(models.TextChoices):
     DONOR_TO = "donor_to", _("Donor to")
     FORMER_COLLEAGUE = "former_colleague", _("Former colleague of")
     KNOWS = "knows", _("Knows")
+
+
+class PersonKind(models.TextChoices):
+    """What kind of stakeholder a person is (the `type` filter on people)."""
+
+    GOVERNOR = "governor", _("Governor")
+    LT_GOVERNOR = "lt_governor", _("Lieutenant governor")
+    SENATOR = "senator", _("U.S. senator")
+    REPRESENTATIVE = "representative", _("U.S. representative")
+    DELEGATE = "delegate", _("Delegate to the House")
+    STATE_OFFICIAL = "state_official", _("State official")
+    BUSINESS_LEADER = "business_leader", _("Business leader")
+    ASSOCIATION_LEADER = "association_leader", _("Association leader")
+    OFFICIAL = "official", _("Government official")
+    OTHER = "other", _("Other")
+
+
+class MergeKind(models.TextChoices):
+    PERSON = "person", _("Person")
+    ORGANIZATION = "organization", _("Organization")
+
+
+class ImportKind(models.TextChoices):
+    PEOPLE = "people", _("People")
+    ORGANIZATIONS = "organizations", _("Organizations")
+
+
+class ImportStatus(models.TextChoices):
+    PREVIEWED = "previewed", _("Previewed")
+    APPLIED = "applied", _("Applied")
+    DISCARDED = "discarded", _("Discarded")

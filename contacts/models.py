@@ -1,5 +1,7 @@
 """Stakeholders: people, organizations, their roles, relationships and committee seats."""
 
+from __future__ import annotations
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -10,11 +12,16 @@ from contacts.choices import (
     CanadianLink,
     Chamber,
     ContactKind,
+    ImportKind,
+    ImportStatus,
+    MergeKind,
     OrganizationType,
+    PersonKind,
     RecordSource,
     RelationshipKind,
     Stance,
 )
+from contacts.normalize import contact_value_key, organization_name_key, person_name_key
 from core.models import TimeStampedModel
 from core.permissions import VisibleToQuerySet
 
@@ -32,7 +39,36 @@ class Tag(TimeStampedModel):
 
 
 class PersonQuerySet(VisibleToQuerySet):
-    pass
+    def with_list_relations(self) -> PersonQuerySet:
+        """What the list page, the API list and exports show for each row, in a fixed number of queries."""
+        return self.select_related("owner").prefetch_related(
+            "states",
+            "pillars",
+            "tags",
+            models.Prefetch(
+                "committee_memberships",
+                queryset=CommitteeMembership.objects.select_related("committee").order_by("committee__code"),
+            ),
+            models.Prefetch(
+                "positions",
+                queryset=Position.objects.filter(is_current=True).select_related("organization"),
+                to_attr="current_positions",
+            ),
+        )
+
+    def with_detail_relations(self) -> PersonQuerySet:
+        """Everything the person page shows."""
+        return self.with_list_relations().prefetch_related(
+            models.Prefetch("positions", queryset=Position.objects.select_related("organization")),
+            "contact_points",
+            models.Prefetch("stance_history", queryset=StanceEntry.objects.select_related("set_by")),
+            models.Prefetch(
+                "relationships_out",
+                queryset=Relationship.objects.select_related("to_person", "to_organization"),
+            ),
+            models.Prefetch("relationships_in", queryset=Relationship.objects.select_related("from_person")),
+            models.Prefetch("merge_records", queryset=MergeRecord.objects.select_related("actor")),
+        )
 
 
 class Person(TimeStampedModel):
@@ -50,6 +86,11 @@ class Person(TimeStampedModel):
     suffix = models.CharField(_("suffix"), max_length=20, blank=True)
     preferred_name = models.CharField(_("preferred name"), max_length=120, blank=True)
     full_name = models.CharField(_("full name"), max_length=250, db_index=True)
+    name_key = models.CharField(
+        _("normalised name"), max_length=200, blank=True, db_index=True, editable=False,
+        help_text=_("First and last name, lower-case ASCII: used to find likely duplicates."),
+    )  # fmt: skip
+    kind = models.CharField(_("type"), max_length=20, choices=PersonKind.choices, default=PersonKind.OTHER)
     title = models.CharField(_("title"), max_length=200, blank=True)
     bio = models.TextField(_("short bio"), blank=True)
 
@@ -103,10 +144,27 @@ class Person(TimeStampedModel):
                 name="person_influence_1_to_5",
             ),
         ]
-        indexes = [models.Index(fields=["last_name", "first_name"], name="person_name_idx")]
+        indexes = [
+            models.Index(fields=["last_name", "first_name"], name="person_name_idx"),
+            models.Index(fields=["kind", "is_current_office_holder"], name="person_kind_current_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.display_name
+
+    def save(self, *args, **kwargs):
+        # The derived keys are part of the row, so every save path (forms, admin, services) keeps them right.
+        self.refresh_derived_fields()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "full_name", "name_key"}
+        super().save(*args, **kwargs)
+
+    def refresh_derived_fields(self) -> None:
+        if not self.full_name:
+            parts = [self.first_name, self.middle_name, self.last_name]
+            self.full_name = " ".join(p for p in parts if p) + (f", {self.suffix}" if self.suffix else "")
+        self.name_key = person_name_key(first_name=self.preferred_name or self.first_name, last_name=self.last_name)
 
     @property
     def display_name(self) -> str:
@@ -133,13 +191,25 @@ class StanceEntry(TimeStampedModel):
 
 
 class OrganizationQuerySet(VisibleToQuerySet):
-    pass
+    def with_list_relations(self) -> OrganizationQuerySet:
+        return self.select_related("hq_state", "owner", "parent").prefetch_related("pillars", "tags", "states")
+
+    def with_detail_relations(self) -> OrganizationQuerySet:
+        return self.with_list_relations().prefetch_related(
+            models.Prefetch("positions", queryset=Position.objects.select_related("person")),
+            models.Prefetch("state_presence", queryset=OrganizationStatePresence.objects.select_related("state")),
+            "contact_points",
+            "children",
+            models.Prefetch("relationships_in", queryset=Relationship.objects.select_related("from_person")),
+            models.Prefetch("merge_records", queryset=MergeRecord.objects.select_related("actor")),
+        )
 
 
 class Organization(TimeStampedModel):
     """A company, association, office or agency the envoy works with."""
 
     name = models.CharField(_("name"), max_length=250, db_index=True)
+    name_key = models.CharField(_("normalised name"), max_length=250, blank=True, db_index=True, editable=False)
     org_type = models.CharField(_("type"), max_length=30, choices=OrganizationType.choices, db_index=True)
     description = models.TextField(_("description"), blank=True)
     hq_state = models.ForeignKey(
@@ -170,6 +240,13 @@ class Organization(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.name_key = organization_name_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "name_key"}
+        super().save(*args, **kwargs)
+
 
 class OrganizationStatePresence(TimeStampedModel):
     """A state where an organization operates, with its employee count there when known."""
@@ -198,6 +275,7 @@ class ContactPoint(TimeStampedModel):
     kind = models.CharField(max_length=12, choices=ContactKind.choices)
     label = models.CharField(max_length=100, blank=True)
     value = models.CharField(max_length=500)
+    value_key = models.CharField(max_length=500, blank=True, editable=False)
     is_preferred = models.BooleanField(default=False)
     source = models.CharField(max_length=20, choices=RecordSource.choices, default=RecordSource.STAFF)
 
@@ -210,10 +288,20 @@ class ContactPoint(TimeStampedModel):
                 name="contactpoint_one_owner",
             ),
         ]
-        indexes = [models.Index(fields=["kind", "value"], name="contactpoint_kind_value_idx")]
+        indexes = [
+            models.Index(fields=["kind", "value"], name="contactpoint_kind_value_idx"),
+            models.Index(fields=["value_key"], name="contactpoint_value_key_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.value}"
+
+    def save(self, *args, **kwargs):
+        self.value_key = contact_value_key(kind=self.kind, value=self.value)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "value_key"}
+        super().save(*args, **kwargs)
 
 
 class Position(TimeStampedModel):
@@ -296,3 +384,90 @@ class CommitteeMembership(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.person} on {self.committee.code}"
+
+
+class SavedSegmentQuerySet(models.QuerySet):
+    def visible_to(self, user) -> SavedSegmentQuerySet:
+        """A user's own segments and the ones colleagues shared."""
+        from core.roles import role_of
+
+        if role_of(user) is None:
+            return self.none()
+        return self.filter(Q(owner=user) | Q(shared=True))
+
+
+class SavedSegment(TimeStampedModel):
+    """A named stakeholder filter (the list page's query) that staff re-apply and campaigns reuse."""
+
+    name = models.CharField(_("name"), max_length=120)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_segments")
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    shared = models.BooleanField(_("shared with the team"), default=False)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+
+    objects = SavedSegmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="savedsegment_unique_owner_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MergeRecord(TimeStampedModel):
+    """The history of a merge: which record was kept, what the removed duplicate was, what moved."""
+
+    kind = models.CharField(max_length=12, choices=MergeKind.choices)
+    kept_person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, null=True, blank=True, related_name="merge_records"
+    )
+    kept_organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="merge_records"
+    )
+    duplicate_id = models.PositiveBigIntegerField()
+    duplicate_label = models.CharField(max_length=250)
+    duplicate_snapshot = models.JSONField(default=dict)
+    moved = models.JSONField(default=dict, help_text=_("Rows moved per related table."))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="contact_merges"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} merge: {self.duplicate_label} → {self.kept_person or self.kept_organization}"
+
+
+def _import_upload_path(instance: SpreadsheetImport, filename: str) -> str:
+    # The stored name is the random token, never the user's file name.
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"contact-imports/{instance.token}.{suffix}"
+
+
+class SpreadsheetImport(TimeStampedModel):
+    """An uploaded people/organizations spreadsheet, kept server-side between preview and confirmation.
+
+    The file is addressed only by its random token and is never served back; `preview` holds the
+    per-row outcome shown to the user, and nothing is written to stakeholder tables until `applied`.
+    """
+
+    token = models.CharField(max_length=64, unique=True)
+    kind = models.CharField(max_length=20, choices=ImportKind.choices)
+    file = models.FileField(upload_to=_import_upload_path)
+    original_name = models.CharField(max_length=255)
+    size_bytes = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="contact_imports"
+    )
+    status = models.CharField(max_length=12, choices=ImportStatus.choices, default=ImportStatus.PREVIEWED)
+    preview = models.JSONField(default=dict)
+    result = models.JSONField(default=dict, blank=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_status_display()})"

@@ -6,4 +6,8 @@ class TradeConfig(AppConfig):
 
     name = "trade"
     verbose_name = "Trade"
-    public_data_loaders = ["trade.public_data.load_reference"]
+    public_data_loaders = [
+        "trade.public_data.load_reference",
+        "trade.public_data.load_trade",
+        "trade.public_data.load_scenarios",
+    ]

@@ -30,3 +30,33 @@ class Confidence(models.TextChoices):
     HIGH = "high", _("High")
     MEDIUM = "medium", _("Medium")
     LOW = "low", _("Low")
+
+
+class Flow(models.TextChoices):
+    EXPORT = "export", _("Exports to Canada")
+    IMPORT = "import", _("Imports from Canada")
+
+
+class ImportFormat(models.TextChoices):
+    BTS_DOT2 = "bts-dot2", _("BTS TransBorder raw monthly DOT2 CSV")
+    BTS_ANNUAL = "bts-annual", _("BTS state × year totals CSV")
+    BTS_STATE_HS2_MONTHLY = "bts-state-hs2-monthly", _("BTS state × HS chapter × month CSV (gzip allowed)")
+    BTS_NATIONAL_HS2 = "bts-national-hs2", _("BTS national HS chapter × year CSV")
+    CENSUS_STATEHS = "census-statehs", _("US Census international trade API JSON (statehs)")
+
+
+class ImportStatus(models.TextChoices):
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    PARTIAL = "partial", _("Succeeded, invalid rows skipped")
+    REJECTED = "rejected", _("Rejected: nothing written")
+    UNCHANGED = "unchanged", _("Unchanged: same file already imported")
+    DRY_RUN = "dry_run", _("Dry run: nothing written")
+    FAILED = "failed", _("Failed")
+
+
+class SnapshotStatus(models.TextChoices):
+    BUILDING = "building", _("Building")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed checks")
+    ABANDONED = "abandoned", _("Abandoned (interrupted)")

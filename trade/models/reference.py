@@ -1,5 +1,7 @@
 """Reference data for trade: states, HS chapters and the envoy's pillars."""
 
+from __future__ import annotations
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -53,6 +55,7 @@ class HSChapter(TimeStampedModel):
 
     code = models.CharField(max_length=2, unique=True)
     name = models.CharField(max_length=300)
+    source = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["code"]
@@ -67,6 +70,13 @@ class Pillar(TimeStampedModel):
     code = models.CharField(max_length=30, unique=True)
     name = models.CharField(max_length=100)
     description = models.TextField(blank=True)
+    is_partial_chapter_approximation = models.BooleanField(
+        default=False,
+        help_text=_(
+            "True when the pillar is defined by codes finer than a chapter, so its chapter-level "
+            "figures include whole chapters that hold those codes (an over-estimate)."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -89,6 +99,16 @@ class PillarHSCode(TimeStampedModel):
     description = models.CharField(max_length=500, blank=True)
     basis = models.CharField(max_length=500, blank=True)
     confidence = models.CharField(max_length=10, choices=Confidence.choices, default=Confidence.MEDIUM)
+    source_group = models.CharField(
+        max_length=40, blank=True, help_text=_("The pillar key as written in the source map (e.g. energy_nuclear).")
+    )
+    counts_at_chapter_level = models.BooleanField(
+        default=True,
+        help_text=_(
+            "Whether this code's chapter is counted in the pillar's chapter-level figures "
+            "(trade data are by HS chapter). Finer codes are kept for when finer data arrive."
+        ),
+    )
 
     class Meta:
         ordering = ["pillar", "hs_code"]

@@ -1,0 +1,195 @@
+from django.contrib import admin
+
+from contacts.models import (
+    Committee,
+    CommitteeMembership,
+    ContactPoint,
+    MergeRecord,
+    Organization,
+    OrganizationStatePresence,
+    Person,
+    Position,
+    Relationship,
+    SavedSegment,
+    SpreadsheetImport,
+    StanceEntry,
+    Tag,
+)
+
+
+class ContactPointInline(admin.TabularInline):
+    model = ContactPoint
+    extra = 0
+    fields = ("kind", "label", "value", "is_preferred", "source")
+
+
+class PositionInline(admin.TabularInline):
+    model = Position
+    extra = 0
+    autocomplete_fields = ("organization",)
+    fields = ("organization", "title", "start_date", "end_date", "is_current")
+
+
+class StanceEntryInline(admin.TabularInline):
+    model = StanceEntry
+    extra = 0
+    fields = ("stance", "set_at", "set_by", "reason")
+    autocomplete_fields = ("set_by",)
+
+
+class CommitteeMembershipInline(admin.TabularInline):
+    model = CommitteeMembership
+    extra = 0
+    autocomplete_fields = ("committee",)
+
+
+class RelationshipInline(admin.TabularInline):
+    model = Relationship
+    fk_name = "from_person"
+    extra = 0
+    autocomplete_fields = ("to_person", "to_organization")
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = (
+        "full_name", "kind", "title", "party", "stance", "influence", "owner", "is_current_office_holder",
+        "needs_verification", "is_synthetic",
+    )  # fmt: skip
+    list_filter = (
+        "kind",
+        "stance",
+        "is_current_office_holder",
+        "needs_verification",
+        "chamber",
+        "source",
+        "is_synthetic",
+    )
+    list_select_related = ("owner",)
+    search_fields = ("full_name", "preferred_name", "title", "bioguide_id", "openstates_id")
+    autocomplete_fields = ("owner", "tags")
+    filter_horizontal = ("states", "pillars")
+    readonly_fields = ("name_key", "imported_at", "created_at", "updated_at")
+    inlines = [PositionInline, ContactPointInline, StanceEntryInline, CommitteeMembershipInline, RelationshipInline]
+
+
+class PresenceInline(admin.TabularInline):
+    model = OrganizationStatePresence
+    extra = 0
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ("name", "org_type", "hq_state", "canadian_link", "website", "owner", "is_synthetic")
+    list_filter = ("org_type", "canadian_link", "source", "is_synthetic")
+    list_select_related = ("hq_state", "owner")
+    search_fields = ("name", "website", "description")
+    autocomplete_fields = ("parent", "owner", "tags")
+    filter_horizontal = ("pillars",)
+    readonly_fields = ("name_key", "created_at", "updated_at")
+    inlines = [PresenceInline, ContactPointInline]
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ("name", "created_at")
+    search_fields = ("name",)
+
+
+@admin.register(StanceEntry)
+class StanceEntryAdmin(admin.ModelAdmin):
+    list_display = ("person", "stance", "set_at", "set_by")
+    list_filter = ("stance",)
+    list_select_related = ("person", "set_by")
+    search_fields = ("person__full_name", "reason")
+    autocomplete_fields = ("person", "set_by")
+
+
+@admin.register(OrganizationStatePresence)
+class OrganizationStatePresenceAdmin(admin.ModelAdmin):
+    list_display = ("organization", "state", "employees")
+    list_filter = ("state",)
+    list_select_related = ("organization", "state")
+    search_fields = ("organization__name",)
+    autocomplete_fields = ("organization",)
+
+
+@admin.register(ContactPoint)
+class ContactPointAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "person", "organization", "kind", "is_preferred", "source")
+    list_filter = ("kind", "source", "is_preferred")
+    list_select_related = ("person", "organization")
+    search_fields = ("value", "person__full_name", "organization__name")
+    autocomplete_fields = ("person", "organization")
+
+
+@admin.register(Position)
+class PositionAdmin(admin.ModelAdmin):
+    list_display = ("person", "title", "organization", "start_date", "is_current")
+    list_filter = ("is_current", "organization__org_type")
+    list_select_related = ("person", "organization")
+    search_fields = ("person__full_name", "organization__name", "title")
+    autocomplete_fields = ("person", "organization")
+
+
+@admin.register(Relationship)
+class RelationshipAdmin(admin.ModelAdmin):
+    list_display = ("from_person", "kind", "to_person", "to_organization", "strength")
+    list_filter = ("kind", "strength")
+    list_select_related = ("from_person", "to_person", "to_organization")
+    search_fields = ("from_person__full_name", "to_person__full_name", "to_organization__name")
+    autocomplete_fields = ("from_person", "to_person", "to_organization")
+
+
+@admin.register(Committee)
+class CommitteeAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "chamber", "parent")
+    list_filter = ("chamber",)
+    list_select_related = ("parent",)
+    search_fields = ("code", "name")
+
+
+@admin.register(CommitteeMembership)
+class CommitteeMembershipAdmin(admin.ModelAdmin):
+    list_display = ("person", "committee", "party_side", "rank", "title")
+    list_filter = ("committee", "party_side")
+    list_select_related = ("person", "committee")
+    search_fields = ("person__full_name", "committee__code", "committee__name")
+    autocomplete_fields = ("person", "committee")
+
+
+@admin.register(SavedSegment)
+class SavedSegmentAdmin(admin.ModelAdmin):
+    list_display = ("name", "owner", "shared", "created_at")
+    list_filter = ("shared",)
+    list_select_related = ("owner",)
+    search_fields = ("name", "owner__username")
+
+
+@admin.register(MergeRecord)
+class MergeRecordAdmin(admin.ModelAdmin):
+    list_display = ("kind", "duplicate_label", "kept_person", "kept_organization", "actor", "created_at")
+    list_filter = ("kind",)
+    list_select_related = ("kept_person", "kept_organization", "actor")
+    search_fields = ("duplicate_label",)
+    readonly_fields = [f.name for f in MergeRecord._meta.fields]
+
+
+@admin.register(SpreadsheetImport)
+class SpreadsheetImportAdmin(admin.ModelAdmin):
+    list_display = ("original_name", "kind", "status", "uploaded_by", "created_at", "applied_at")
+    list_filter = ("kind", "status")
+    list_select_related = ("uploaded_by",)
+    search_fields = ("original_name",)
+    # The uploaded file is never offered for download, here or anywhere else.
+    exclude = ("file", "token")
+    readonly_fields = (
+        "original_name",
+        "kind",
+        "status",
+        "size_bytes",
+        "uploaded_by",
+        "preview",
+        "result",
+        "applied_at",
+    )

@@ -1,0 +1,200 @@
+"""Likely duplicates: same normalised name plus a shared state or organization, or a shared email or phone.
+
+Used when staff create a person (the form warns), when a spreadsheet is imported (the preview warns),
+and by the duplicates page, which lists candidate pairs with a score and the reasons.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+
+from contacts.models import ContactPoint, Organization, Person, Position
+from contacts.normalize import email_key, organization_name_key, person_name_key, phone_key
+
+SCORE_NAME_AND_STATE = 70
+SCORE_NAME_AND_ORGANIZATION = 70
+SCORE_EMAIL = 90
+SCORE_PHONE = 60
+SCORE_ORG_NAME = 80
+SCORE_ORG_WEBSITE = 60
+PHONE_KINDS = ("phone", "mobile")
+
+
+@dataclass
+class DuplicateCandidate:
+    """A record that looks like the one being entered."""
+
+    record: Person | Organization
+    score: int = 0
+    reasons: list[str] = field(default_factory=list)
+
+    def add(self, score: int, reason: str) -> None:
+        if reason not in self.reasons:
+            self.reasons.append(reason)
+            self.score = min(100, self.score + score)
+
+
+@dataclass
+class DuplicatePair:
+    """Two existing records that look like the same person or organization."""
+
+    first: Person | Organization
+    second: Person | Organization
+    score: int
+    reasons: list[str]
+
+
+def person_duplicates_for(
+    *,
+    first_name: str,
+    last_name: str,
+    state_ids: Iterable[int] = (),
+    organization_ids: Iterable[int] = (),
+    emails: Iterable[str] = (),
+    phones: Iterable[str] = (),
+    exclude_pk: int | None = None,
+) -> list[DuplicateCandidate]:
+    """Existing people who look like the one described, best match first."""
+    candidates: dict[int, DuplicateCandidate] = {}
+    key = person_name_key(first_name=first_name, last_name=last_name)
+    state_ids, organization_ids = set(state_ids), set(organization_ids)
+    if key and (state_ids or organization_ids):
+        same_name = Person.objects.filter(name_key=key).prefetch_related("states", "positions")
+        for person in same_name:
+            shared_states = sorted(s.code for s in person.states.all() if s.pk in state_ids)
+            shared_orgs = {p.organization_id for p in person.positions.all()} & organization_ids
+            candidate = candidates.setdefault(person.pk, DuplicateCandidate(person))
+            if shared_states:
+                candidate.add(SCORE_NAME_AND_STATE, f"same name and state ({', '.join(shared_states)})")
+            if shared_orgs:
+                candidate.add(SCORE_NAME_AND_ORGANIZATION, "same name and organization")
+    email_keys = {email_key(e) for e in emails if e and e.strip()}
+    phone_keys = {phone_key(p) for p in phones if p and len(phone_key(p)) >= 7}
+    points = ContactPoint.objects.filter(person__isnull=False).filter(
+        Q(kind="email", value_key__in=email_keys) | Q(kind__in=PHONE_KINDS, value_key__in=phone_keys)
+    )
+    for point in points.select_related("person"):
+        candidate = candidates.setdefault(point.person_id, DuplicateCandidate(point.person))
+        if point.kind == "email":
+            candidate.add(SCORE_EMAIL, f"same email ({point.value})")
+        else:
+            candidate.add(SCORE_PHONE, f"same phone ({point.value})")
+    found = [c for pk, c in candidates.items() if c.reasons and pk != exclude_pk]
+    return sorted(found, key=lambda c: (-c.score, c.record.pk))
+
+
+def _pairs_from_groups(groups: dict[str, list[int]]) -> list[tuple[int, int]]:
+    pairs = []
+    for ids in groups.values():
+        ids = sorted(set(ids))
+        pairs.extend((a, b) for i, a in enumerate(ids) for b in ids[i + 1 :])
+    return pairs
+
+
+def person_duplicate_pairs(*, limit: int = 200) -> list[DuplicatePair]:
+    """Candidate pairs among all people, best first (a fixed number of queries whatever the table size)."""
+    found: dict[tuple[int, int], DuplicateCandidate] = {}
+
+    def note(a: int, b: int, score: int, reason: str) -> None:
+        found.setdefault((min(a, b), max(a, b)), DuplicateCandidate(record=None)).add(score, reason)
+
+    repeated = (
+        Person.objects.exclude(name_key="")
+        .values("name_key")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .values("name_key")
+    )
+    same_name = list(Person.objects.filter(name_key__in=repeated).only("id", "name_key").prefetch_related("states"))
+    orgs: dict[int, set[int]] = defaultdict(set)
+    for person_id, org_id in Position.objects.filter(person__in=[p.pk for p in same_name]).values_list(
+        "person_id", "organization_id"
+    ):
+        orgs[person_id].add(org_id)
+    by_key: dict[str, list[Person]] = defaultdict(list)
+    for person in same_name:
+        by_key[person.name_key].append(person)
+    for group in by_key.values():
+        for i, a in enumerate(group):
+            for b in group[i + 1 :]:
+                shared = sorted({s.code for s in a.states.all()} & {s.code for s in b.states.all()})
+                if shared:
+                    note(a.pk, b.pk, SCORE_NAME_AND_STATE, f"same name and state ({', '.join(shared)})")
+                if orgs[a.pk] & orgs[b.pk]:
+                    note(a.pk, b.pk, SCORE_NAME_AND_ORGANIZATION, "same name and organization")
+
+    for kinds, score, label in (
+        (("email",), SCORE_EMAIL, "same email"),
+        (PHONE_KINDS, SCORE_PHONE, "same phone"),
+    ):
+        points = ContactPoint.objects.filter(person__isnull=False, kind__in=kinds).exclude(value_key="")
+        shared_keys = points.values("value_key").annotate(n=Count("person", distinct=True)).filter(n__gt=1)
+        groups: dict[str, list[int]] = defaultdict(list)
+        for person_id, key in points.filter(value_key__in=shared_keys.values("value_key")).values_list(
+            "person_id", "value_key"
+        ):
+            groups[key].append(person_id)
+        for key, ids in groups.items():
+            for a, b in _pairs_from_groups({key: ids}):
+                note(a, b, score, f"{label} ({key})")
+
+    ranked = sorted(found.items(), key=lambda item: (-item[1].score, item[0]))[:limit]
+    ids = {pk for pair, _ in ranked for pk in pair}
+    people_by_id = {p.pk: p for p in Person.objects.filter(pk__in=ids).with_list_relations()}
+    return [
+        DuplicatePair(people_by_id[a], people_by_id[b], candidate.score, candidate.reasons)
+        for (a, b), candidate in ranked
+        if a in people_by_id and b in people_by_id
+    ]
+
+
+def organization_duplicates_for(
+    *, name: str, website: str = "", exclude_pk: int | None = None
+) -> list[DuplicateCandidate]:
+    key = organization_name_key(name)
+    domain = _domain(website)
+    query = Q(name_key=key) if key else Q(pk__in=[])
+    if domain:
+        query |= Q(website__icontains=domain)
+    candidates = []
+    for organization in Organization.objects.filter(query).exclude(pk=exclude_pk or 0):
+        candidate = DuplicateCandidate(organization)
+        if key and organization.name_key == key:
+            candidate.add(SCORE_ORG_NAME, "same name")
+        if domain and _domain(organization.website) == domain:
+            candidate.add(SCORE_ORG_WEBSITE, f"same website ({domain})")
+        if candidate.reasons:
+            candidates.append(candidate)
+    return sorted(candidates, key=lambda c: (-c.score, c.record.pk))
+
+
+def organization_duplicate_pairs(*, limit: int = 200) -> list[DuplicatePair]:
+    repeated = Organization.objects.exclude(name_key="").values("name_key").annotate(n=Count("id")).filter(n__gt=1)
+    organizations = list(
+        Organization.objects.filter(name_key__in=repeated.values("name_key")).select_related("hq_state")
+    )
+    by_key: dict[str, list[Organization]] = defaultdict(list)
+    for organization in organizations:
+        by_key[organization.name_key].append(organization)
+    pairs = []
+    for group in by_key.values():
+        for i, a in enumerate(group):
+            for b in group[i + 1 :]:
+                reasons = ["same name"]
+                score = SCORE_ORG_NAME
+                if a.website and _domain(a.website) == _domain(b.website):
+                    reasons.append(f"same website ({_domain(a.website)})")
+                    score = min(100, score + SCORE_ORG_WEBSITE)
+                pairs.append(DuplicatePair(a, b, score, reasons))
+    return sorted(pairs, key=lambda p: (-p.score, p.first.pk, p.second.pk))[:limit]
+
+
+def _domain(url: str) -> str:
+    url = (url or "").strip().lower()
+    for prefix in ("https://", "http://"):
+        url = url.removeprefix(prefix)
+    return url.removeprefix("www.").split("/")[0]

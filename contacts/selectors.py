@@ -1,0 +1,49 @@
+"""Reads: filtered people and organizations, saved segments, the person page's context."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+from django.db.models import QuerySet
+
+from contacts.filters import PERSON_FILTER_KEYS, OrganizationFilterSet, PersonFilterSet
+from contacts.models import Organization, Person, SavedSegment
+
+
+def clean_person_params(params: Any) -> dict[str, str]:
+    """Only the known filter names with a non-empty value (what a saved segment stores)."""
+    getter = params.get
+    return {key: str(getter(key)).strip() for key in PERSON_FILTER_KEYS if getter(key) not in (None, "")}
+
+
+def person_filterset(*, user, params: Any) -> PersonFilterSet:
+    queryset = Person.objects.visible_to(user).with_list_relations()
+    return PersonFilterSet(data=params, queryset=queryset, request=SimpleNamespace(user=user))
+
+
+def person_filter(*, user, params: Any) -> QuerySet[Person]:
+    """People the user may see, filtered by the shared filter names (invalid values are ignored)."""
+    return person_filterset(user=user, params=params).qs
+
+
+def organization_filter(*, user, params: Any) -> QuerySet[Organization]:
+    queryset = Organization.objects.visible_to(user).with_list_relations()
+    return OrganizationFilterSet(data=params, queryset=queryset, request=SimpleNamespace(user=user)).qs
+
+
+def segment_people(*, segment: SavedSegment, user) -> QuerySet[Person]:
+    """The people a saved segment selects now, as seen by `user` (campaigns call this)."""
+    return person_filter(user=user, params=segment.filters)
+
+
+def segments_for(*, user) -> QuerySet[SavedSegment]:
+    return SavedSegment.objects.visible_to(user).select_related("owner")
+
+
+def person_detail(*, user, pk: int) -> Person:
+    return Person.objects.visible_to(user).with_detail_relations().get(pk=pk)
+
+
+def organization_detail(*, user, pk: int) -> Organization:
+    return Organization.objects.visible_to(user).with_detail_relations().get(pk=pk)

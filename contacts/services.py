@@ -1,0 +1,192 @@
+"""Writes to stakeholder records. Each service validates, authorizes and owns its transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from contacts.choices import ContactKind, RecordSource, Stance
+from contacts.models import ContactPoint, Organization, Person, SavedSegment, StanceEntry, Tag
+from contacts.normalize import contact_value_key
+from contacts.permissions import can_create, can_edit_organization, can_edit_person
+from contacts.selectors import clean_person_params
+from core.errors import DomainError, DomainValidationError
+
+
+class PermissionDeniedError(DomainError):
+    code = "permission_denied"
+    status_code = 403
+
+
+def tags_from_names(names: Iterable[str]) -> list[Tag]:
+    cleaned = sorted({name.strip()[:60] for name in names if name and name.strip()}, key=str.lower)
+    return [Tag.objects.get_or_create(name=name)[0] for name in cleaned]
+
+
+@transaction.atomic
+def person_set_stance(
+    *, person: Person, stance: str, actor, reason: str = "", when: dt.datetime | None = None
+) -> StanceEntry:
+    """Record a dated stance entry (who, when, why) and make it the person's current stance."""
+    if stance not in Stance.values:
+        raise DomainValidationError(f"Unknown stance: {stance}")
+    entry = StanceEntry.objects.create(
+        person=person, stance=stance, set_by=actor, set_at=when or timezone.now(), reason=reason
+    )
+    latest = StanceEntry.objects.filter(person=person).order_by("-set_at", "-id").first()
+    if latest is not None and person.stance != latest.stance:
+        person.stance = latest.stance
+        person.save(update_fields=["stance", "updated_at"])
+    return entry
+
+
+@transaction.atomic
+def person_create(
+    *,
+    actor,
+    fields: Mapping[str, Any],
+    states: Iterable = (),
+    pillars: Iterable = (),
+    tag_names: Iterable[str] = (),
+    emails: Iterable[str] = (),
+    phones: Iterable[str] = (),
+    stance_reason: str = "",
+    source: str = RecordSource.STAFF,
+) -> Person:
+    """Create a person entered by staff (an Officer creating someone owns them unless told otherwise)."""
+    if not can_create(actor):
+        raise PermissionDeniedError("Your role cannot add stakeholders.")
+    values = dict(fields)
+    stance = values.pop("stance", Stance.UNKNOWN) or Stance.UNKNOWN
+    if values.get("owner") is None:
+        values["owner"] = actor
+    person = Person(source=source, **values)
+    person.full_name = ""
+    person.save()
+    person.states.set(states)
+    person.pillars.set(pillars)
+    person.tags.set(tags_from_names(tag_names))
+    _add_contact_points(person=person, emails=emails, phones=phones, source=source)
+    if stance != Stance.UNKNOWN:
+        person_set_stance(person=person, stance=stance, actor=actor, reason=stance_reason or "Set when created.")
+    return person
+
+
+@transaction.atomic
+def person_update(
+    *,
+    actor,
+    person: Person,
+    fields: Mapping[str, Any],
+    states: Iterable | None = None,
+    pillars: Iterable | None = None,
+    tag_names: Iterable[str] | None = None,
+    stance_reason: str = "",
+) -> Person:
+    """Change a person; a stance change goes through the stance history."""
+    if not can_edit_person(actor, person):
+        raise PermissionDeniedError("You can only edit people you own.")
+    values = dict(fields)
+    stance = values.pop("stance", None)
+    name_changed = any(k in values for k in ("first_name", "middle_name", "last_name", "suffix"))
+    for name, value in values.items():
+        setattr(person, name, value)
+    if name_changed:
+        person.full_name = ""
+    person.save()
+    if states is not None:
+        person.states.set(states)
+    if pillars is not None:
+        person.pillars.set(pillars)
+    if tag_names is not None:
+        person.tags.set(tags_from_names(tag_names))
+    if stance and stance != person.stance:
+        person_set_stance(person=person, stance=stance, actor=actor, reason=stance_reason)
+    return person
+
+
+def _add_contact_points(*, person: Person, emails: Iterable[str], phones: Iterable[str], source: str) -> None:
+    """Add emails and phones the person does not have yet (compared by normalised value)."""
+    existing = {(p.kind, p.value_key) for p in person.contact_points.all()}
+    first = not existing
+    for kind, values in ((ContactKind.EMAIL, emails), (ContactKind.PHONE, phones)):
+        for value in values:
+            value = (value or "").strip()
+            key = (kind, contact_value_key(kind=kind, value=value))
+            if not value or key in existing:
+                continue
+            ContactPoint.objects.create(person=person, kind=kind, value=value, source=source, is_preferred=first)
+            existing.add(key)
+            first = False
+
+
+@transaction.atomic
+def organization_create(
+    *, actor, fields: Mapping[str, Any], pillars: Iterable = (), tag_names: Iterable[str] = (), source: str = "staff"
+) -> Organization:
+    if not can_create(actor):
+        raise PermissionDeniedError("Your role cannot add organizations.")
+    values = dict(fields)
+    if values.get("owner") is None:
+        values["owner"] = actor
+    organization = Organization.objects.create(source=source, **values)
+    organization.pillars.set(pillars)
+    organization.tags.set(tags_from_names(tag_names))
+    if organization.hq_state_id:
+        organization.state_presence.get_or_create(state_id=organization.hq_state_id)
+    return organization
+
+
+@transaction.atomic
+def organization_update(
+    *,
+    actor,
+    organization: Organization,
+    fields: Mapping[str, Any],
+    pillars: Iterable | None = None,
+    tag_names: Iterable[str] | None = None,
+) -> Organization:
+    if not can_edit_organization(actor, organization):
+        raise PermissionDeniedError("You can only edit organizations you own.")
+    for name, value in fields.items():
+        setattr(organization, name, value)
+    organization.save()
+    if pillars is not None:
+        organization.pillars.set(pillars)
+    if tag_names is not None:
+        organization.tags.set(tags_from_names(tag_names))
+    if organization.hq_state_id:
+        organization.state_presence.get_or_create(state_id=organization.hq_state_id)
+    return organization
+
+
+@transaction.atomic
+def segment_save(
+    *, owner, name: str, params: Mapping[str, Any], shared: bool = False, description: str = ""
+) -> SavedSegment:
+    """Save (or overwrite, by name) the owner's named filter. "owner=me" is stored as the owner's id,
+    so a shared segment selects the same people for every colleague."""
+    name = (name or "").strip()
+    if not name:
+        raise DomainValidationError("A segment needs a name.")
+    filters = clean_person_params(params)
+    filters.pop("page", None)
+    if filters.get("owner") == "me":
+        filters["owner"] = str(owner.pk)
+    if not filters:
+        raise DomainValidationError("Choose at least one filter before saving a segment.")
+    segment, _ = SavedSegment.objects.update_or_create(
+        owner=owner, name=name[:120], defaults={"filters": filters, "shared": shared, "description": description}
+    )
+    return segment
+
+
+@transaction.atomic
+def segment_delete(*, segment: SavedSegment, actor) -> None:
+    if segment.owner_id != actor.pk:
+        raise PermissionDeniedError("Only the owner can delete a segment.")
+    segment.delete()

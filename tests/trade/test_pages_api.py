@@ -1,0 +1,139 @@
+"""Pages, API endpoints and admin changelists, with query counts constant at 10 vs 200 rows."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from core.roles import Role
+from tests.trade.factories import (
+    DataReleaseFactory,
+    HSChapterFactory,
+    StateFactory,
+    TariffScenarioFactory,
+    TradeFlowFactory,
+)
+from trade.exposure import exposure_refresh
+from trade.models import TariffScenario
+
+pytestmark = pytest.mark.django_db
+
+
+def _world(n: int, *, start: int = 0):
+    """n synthetic states with twelve months of chapter detail each, a scenario and a fresh snapshot."""
+    release = DataReleaseFactory(is_synthetic=True)
+    chapter = HSChapterFactory(code="87")
+    states = [StateFactory(code=f"{chr(65 + i // 26)}{chr(65 + i % 26)}") for i in range(start, start + n)]
+    for state in states:
+        for month in range(1, 13):
+            TradeFlowFactory(
+                state=state, release=release, hs_chapter=chapter, month=month, flow="import", value_usd=1000
+            )
+            TradeFlowFactory(
+                state=state, release=release, hs_chapter=chapter, month=month, flow="export", value_usd=500
+            )
+    scenario = TariffScenario.objects.filter(slug="test").first() or TariffScenarioFactory(
+        slug="test", is_default=True, default_ca_rate=Decimal("0.1")
+    )
+    exposure_refresh(scenario=scenario, base_year=2023)
+    return states, scenario
+
+
+def _count(callable_):
+    with CaptureQueriesContext(connection) as ctx:
+        response = callable_()
+    assert response.status_code == 200, getattr(response, "content", b"")[:500]
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/states/",
+        "/states/?measure=jobs_at_risk_central",
+        "/scenarios/",
+        "/scenarios/compare/?first=test&second=test",
+        "/api/states/",
+        "/api/exposure/",
+        "/api/exposure/?year=2023",
+        "/api/scenarios/",
+        "/api/data-releases/",
+        "/admin/trade/state/",
+        "/admin/trade/tradeflow/",
+        "/admin/trade/exposurefigure/",
+        "/admin/trade/exposuresnapshot/",
+        "/admin/trade/tariffscenario/",
+        "/admin/trade/importrun/",
+        "/admin/trade/datarelease/",
+        "/admin/trade/pillarhscode/",
+    ],
+)
+def test_query_count_is_constant_from_10_to_200_rows(url, make_user, client):
+    client.force_login(make_user(Role.ADMIN, username="admin", is_staff=True, is_superuser=True))
+    params = {"page_size": 200} if url.startswith("/api/") else {}
+    _world(10)
+    small = _count(lambda: client.get(url, params))
+    _world(190, start=10)
+    large = _count(lambda: client.get(url, params))
+    assert small == large
+
+
+def test_state_page_shows_series_exposure_and_caveats(client_for, viewer):
+    states, scenario = _world(1)
+    response = client_for(viewer).get(f"/states/{states[0].code}/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "<svg" in body and "partial: 12 months" not in body
+    assert scenario.name in body
+    assert "not a trade deficit" in body
+
+
+def test_states_page_requires_login(client):
+    assert client.get("/states/").status_code == 302
+
+
+def test_api_exposure_ranks_states_of_the_current_snapshot(api_for, viewer):
+    states, scenario = _world(3)
+    response = api_for(viewer).get("/api/exposure/", {"scenario": "test"})
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert [row["rank"] for row in results] == [1, 2, 3]
+    first = results[0]
+    assert first["scenario"] == "test" and first["base_year"] == 2023
+    assert Decimal(first["imports_from_canada"]) == Decimal("12000.00")
+    assert Decimal(first["us_duty_cost"]) == Decimal("3000.00")
+    assert Decimal(first["counter_duty_exposure"]) == Decimal("600.00")
+    one = api_for(viewer).get("/api/exposure/", {"scenario": "test", "state": states[1].code.lower()}).json()
+    assert [row["state"] for row in one["results"]] == [states[1].code]
+
+
+def test_api_unknown_scenario_uses_the_error_envelope(api_for, viewer):
+    _world(1)
+    response = api_for(viewer).get("/api/exposure/", {"scenario": "nope"})
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
+def test_api_state_trade_grouped_by_month_year_and_hs(api_for, viewer):
+    states, _ = _world(1)
+    api = api_for(viewer)
+    code = states[0].code
+    by_month = api.get(f"/api/states/{code}/trade/", {"group_by": "month", "flow": "export", "year": 2023}).json()
+    assert len(by_month["results"]) == 12
+    assert by_month["results"][0] == {"year": 2023, "month": 1, "flow": "export", "value_usd": 500}
+    by_year = api.get(f"/api/states/{code}/trade/", {"group_by": "year"}).json()["results"]
+    assert by_year == [
+        {"year": 2023, "flow": "export", "value_usd": 6000, "partial": False},
+        {"year": 2023, "flow": "import", "value_usd": 12000, "partial": False},
+    ]
+    by_hs = api.get(f"/api/states/{code}/trade/", {"group_by": "hs", "flow": "import"}).json()["results"]
+    assert by_hs == [{"year": 2023, "hs_chapter": "87", "name": "Chapter 87", "flow": "import", "value_usd": 12000}]
+    bad = api.get(f"/api/states/{code}/trade/", {"group_by": "planet"})
+    assert bad.status_code == 400 and bad.json()["error"]["code"] == "invalid"
+
+
+def test_api_state_detail_and_unknown_state(api_for, viewer):
+    states, _ = _world(1)
+    assert api_for(viewer).get(f"/api/states/{states[0].code}/").json()["code"] == states[0].code
+    assert api_for(viewer).get("/api/states/QQ/").status_code == 404

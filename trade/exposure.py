@@ -1,0 +1,348 @@
+"""The exposure engine: what a tariff scenario version would cost each state, from one base year of data.
+
+Everything that touches trade rows is an aggregate query run by the database (grouped sums joined to
+the scenario's per-chapter rates); Python only handles the aggregated results (one row per state,
+state × pillar and state × chapter) and the 99-row rate table. See docs/methodology.md.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import transaction
+from django.db.models import Case, Count, DecimalField, ExpressionWrapper, F, FilteredRelation, Q, Sum, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from core.errors import DomainValidationError
+from trade.choices import Flow, SnapshotStatus
+from trade.models import (
+    DataRelease,
+    ExposureFigure,
+    ExposureSnapshot,
+    HSChapter,
+    Pillar,
+    PillarHSCode,
+    ScenarioChapterRate,
+    StateEconomics,
+    TariffScenario,
+    TradeFlow,
+)
+
+log = logging.getLogger(__name__)
+
+CENT = Decimal("0.01")
+TENTH = Decimal("0.1")
+SHARE = Decimal("0.0000000001")
+BILLION = Decimal("1000000000")
+MONEY = DecimalField(max_digits=30, decimal_places=10)
+
+
+class SnapshotCheckFailed(Exception):
+    def __init__(self, checks: list[dict]):
+        super().__init__("exposure snapshot checks failed")
+        self.checks = checks
+
+
+def _risk_factor(ca_rate: Decimal, elasticity: Decimal) -> Decimal:
+    """1 − (1 + t)^(−ε): the share of exports lost to a counter-duty t with trade elasticity ε."""
+    if ca_rate == 0:
+        return Decimal("0")
+    factor = 1 - (1 + float(ca_rate)) ** (-float(elasticity))
+    return Decimal(str(round(factor, 10)))
+
+
+def scenario_rates_resolve(*, scenario: TariffScenario) -> dict[int, ScenarioChapterRate]:
+    """Rebuild the scenario's per-chapter rate table: chapter row > pillar row > scenario defaults.
+
+    When two pillars with rate rows share a chapter, the higher US rate (then higher Canadian rate) wins.
+    """
+    chapter_rows = {rate.hs_chapter_id: rate for rate in scenario.rates.filter(hs_chapter__isnull=False)}
+    pillar_rates = list(scenario.rates.filter(pillar__isnull=False))
+    pillar_chapters: dict[int, set[int]] = {}
+    for pillar_id, chapter_id in PillarHSCode.objects.filter(
+        counts_at_chapter_level=True, pillar_id__in=[rate.pillar_id for rate in pillar_rates]
+    ).values_list("pillar_id", "chapter_id"):
+        pillar_chapters.setdefault(pillar_id, set()).add(chapter_id)
+    resolved: dict[int, ScenarioChapterRate] = {}
+    for chapter_id in HSChapter.objects.values_list("id", flat=True):
+        source = chapter_rows.get(chapter_id)
+        if source is None:
+            candidates = [rate for rate in pillar_rates if chapter_id in pillar_chapters.get(rate.pillar_id, ())]
+            source = max(candidates, key=lambda rate: (rate.us_rate, rate.ca_rate), default=None)
+        if source is None:
+            us, exempt, ca = scenario.default_us_rate, scenario.default_usmca_exempt_share, scenario.default_ca_rate
+        else:
+            us, exempt, ca = source.us_rate, source.usmca_exempt_share, source.ca_rate
+        resolved[chapter_id] = ScenarioChapterRate(
+            scenario=scenario,
+            hs_chapter_id=chapter_id,
+            us_rate=us,
+            usmca_exempt_share=exempt,
+            ca_rate=ca,
+            us_effective_rate=(us * (1 - exempt)).quantize(SHARE),
+            risk_factor_low=_risk_factor(ca, scenario.elasticity_low),
+            risk_factor_central=_risk_factor(ca, scenario.elasticity_central),
+            risk_factor_high=_risk_factor(ca, scenario.elasticity_high),
+        )
+    ScenarioChapterRate.objects.filter(scenario=scenario).delete()
+    ScenarioChapterRate.objects.bulk_create(resolved.values())
+    return resolved
+
+
+def base_year_default() -> int:
+    """The latest year with twelve months of effective state × chapter detail."""
+    full_years = (
+        TradeFlow.objects.effective()
+        .filter(hs_chapter__isnull=False, month__isnull=False)
+        .values("year")
+        .annotate(months=Count("month", distinct=True))
+        .filter(months=12)
+        .order_by("-year")
+        .values_list("year", flat=True)
+    )
+    year = full_years.first()
+    if year is None:
+        raise DomainValidationError("No year has twelve months of state × HS chapter detail to base exposure on.")
+    return year
+
+
+@dataclass(frozen=True)
+class _BaseData:
+    year: int
+    months: int
+    monthly: bool
+
+
+def _base_rows(year: int) -> tuple[_BaseData, object]:
+    """Chapter detail for the base year: monthly chapter rows when present, else annual chapter rows."""
+    detail = TradeFlow.objects.effective().filter(year=year, hs_chapter__isnull=False)
+    monthly = detail.filter(month__isnull=False)
+    if monthly.exists():
+        months = monthly.values("month").distinct().count()
+        return _BaseData(year=year, months=months, monthly=True), monthly
+    annual = detail.filter(month__isnull=True)
+    if not annual.exists():
+        raise DomainValidationError(f"No state × HS chapter figures for {year}.")
+    return _BaseData(year=year, months=12, monthly=False), annual
+
+
+def _aggregate(rows, scenario: TariffScenario, group: list[str]) -> list[dict]:
+    """One grouped query: imports, exports, duty cost, counter-duty and exports at risk per group."""
+    rated = rows.annotate(
+        rate=FilteredRelation("hs_chapter__resolved_rates", condition=Q(hs_chapter__resolved_rates__scenario=scenario))
+    )
+    imports = Case(When(flow=Flow.IMPORT, then=F("value_usd")), default=Value(0))
+    exports = Case(When(flow=Flow.EXPORT, then=F("value_usd")), default=Value(0))
+
+    def weighted(flow_value, rate_field: str):
+        return Coalesce(
+            Sum(ExpressionWrapper(flow_value * F(f"rate__{rate_field}"), output_field=MONEY)),
+            Value(Decimal("0")),
+            output_field=MONEY,
+        )
+
+    return list(
+        rated.values(*group)
+        .order_by(*group)
+        .annotate(
+            imports=Sum(imports),
+            exports=Sum(exports),
+            duty=weighted(imports, "us_effective_rate"),
+            counter=weighted(exports, "ca_rate"),
+            risk_low=weighted(exports, "risk_factor_low"),
+            risk_central=weighted(exports, "risk_factor_central"),
+            risk_high=weighted(exports, "risk_factor_high"),
+        )
+    )
+
+
+def _money(value) -> Decimal:
+    return Decimal(str(value or 0)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _figure(snapshot, scenario, row: dict, gdp: dict[int, Decimal], **keys) -> ExposureFigure:
+    imports, exports = _money(row["imports"]), _money(row["exports"])
+    duty = _money(row["duty"])
+    jobs_per_usd = scenario.jobs_per_billion_usd / BILLION
+    risks = {level: _money(row[f"risk_{level}"]) for level in ("low", "central", "high")}
+    state_gdp = gdp.get(row["state_id"])
+    return ExposureFigure(
+        snapshot=snapshot,
+        state_id=row["state_id"],
+        imports_from_canada=imports,
+        exports_to_canada=exports,
+        us_duty_cost=duty,
+        counter_duty_exposure=_money(row["counter"]),
+        exports_at_risk_low=risks["low"],
+        exports_at_risk_central=risks["central"],
+        exports_at_risk_high=risks["high"],
+        jobs_at_risk_low=(risks["low"] * jobs_per_usd).quantize(TENTH, rounding=ROUND_HALF_UP),
+        jobs_at_risk_central=(risks["central"] * jobs_per_usd).quantize(TENTH, rounding=ROUND_HALF_UP),
+        jobs_at_risk_high=(risks["high"] * jobs_per_usd).quantize(TENTH, rounding=ROUND_HALF_UP),
+        two_way_trade_share_of_gdp=((imports + exports) / state_gdp).quantize(SHARE) if state_gdp else None,
+        duty_cost_share_of_gdp=(duty / state_gdp).quantize(SHARE) if state_gdp else None,
+        **keys,
+    )
+
+
+def _gdp_for(year: int) -> tuple[int | None, dict[int, Decimal]]:
+    """State GDP for the base year, or the nearest year available (recorded in the checks)."""
+    years = list(StateEconomics.objects.values_list("year", flat=True).distinct())
+    if not years:
+        return None, {}
+    nearest = min(years, key=lambda candidate: (abs(candidate - year), -candidate))
+    return nearest, dict(StateEconomics.objects.filter(year=nearest).values_list("state_id", "gdp_usd"))
+
+
+def _checks(
+    *, snapshot, rows, base: _BaseData, totals: list[ExposureFigure], chapter_count: int, gdp_year
+) -> list[dict]:
+    checks: list[dict] = []
+
+    def check(name: str, ok: bool, detail: str, *, blocking: bool = True) -> None:
+        checks.append({"name": name, "ok": ok, "blocking": blocking, "detail": detail})
+
+    source = rows.aggregate(
+        imports=Coalesce(Sum("value_usd", filter=Q(flow=Flow.IMPORT)), 0),
+        exports=Coalesce(Sum("value_usd", filter=Q(flow=Flow.EXPORT)), 0),
+        states=Count("state", distinct=True),
+        cells=Count("id"),
+    )
+    pairs = rows.values("state_id", "hs_chapter_id").distinct().count()
+    sum_imports = sum(figure.imports_from_canada for figure in totals)
+    sum_exports = sum(figure.exports_to_canada for figure in totals)
+    check(
+        "state rows",
+        len(totals) == source["states"],
+        f"{len(totals)} state rows for {source['states']} states in the data",
+    )
+    check("chapter rows", chapter_count == pairs, f"{chapter_count} state × chapter rows for {pairs} pairs in the data")
+    check(
+        "imports total",
+        sum_imports == Decimal(source["imports"]),
+        f"sum of state imports {sum_imports} vs source rows {source['imports']}",
+    )
+    check(
+        "exports total",
+        sum_exports == Decimal(source["exports"]),
+        f"sum of state exports {sum_exports} vs source rows {source['exports']}",
+    )
+    annual = TradeFlow.objects.effective().annual_totals().filter(year=base.year)
+    if base.months == 12 and annual.exists():
+        annual_sums = annual.aggregate(
+            imports=Coalesce(Sum("value_usd", filter=Q(flow=Flow.IMPORT)), 0),
+            exports=Coalesce(Sum("value_usd", filter=Q(flow=Flow.EXPORT)), 0),
+        )
+        same = annual_sums["imports"] == source["imports"] and annual_sums["exports"] == source["exports"]
+        check(
+            "detail matches annual totals",
+            same,
+            f"chapter detail imports {source['imports']} / exports {source['exports']} vs annual totals "
+            f"{annual_sums['imports']} / {annual_sums['exports']}",
+            blocking=False,
+        )
+    check("base period", base.months == 12, f"{base.months} month(s) of {base.year}", blocking=False)
+    check("GDP year", gdp_year is not None, f"state GDP of {gdp_year} used for shares", blocking=False)
+    return checks
+
+
+def exposure_refresh(*, scenario: TariffScenario, base_year: int | None = None, trigger: str = "") -> ExposureSnapshot:
+    """Compute a new snapshot for one scenario version and make it current if its checks pass.
+
+    One transaction holds a lock on the scenario row (one refresh per scenario at a time), writes the
+    figures, runs the checks and switches `is_current`; a refresh that dies anywhere rolls back and the
+    previous snapshot stays current. A snapshot whose blocking checks fail is kept as FAILED, without
+    figures, for the record.
+    """
+    year = base_year or base_year_default()
+    try:
+        with transaction.atomic():
+            locked = TariffScenario.objects.select_for_update().get(pk=scenario.pk)
+            snapshot = _build(scenario=locked, year=year, trigger=trigger)
+    except SnapshotCheckFailed as failure:
+        snapshot = ExposureSnapshot.objects.create(
+            scenario=scenario,
+            base_year=year,
+            status=SnapshotStatus.FAILED,
+            trigger=trigger[:200],
+            checks=failure.checks,
+            finished_at=timezone.now(),
+            error="Blocking checks failed; the previous snapshot stays current.",
+        )
+        log.warning("exposure refresh for %s failed its checks", scenario.slug)
+    return snapshot
+
+
+def _build(*, scenario: TariffScenario, year: int, trigger: str) -> ExposureSnapshot:
+    base, rows = _base_rows(year)
+    snapshot = ExposureSnapshot.objects.create(
+        scenario=scenario, base_year=year, base_months=base.months, trigger=trigger[:200]
+    )
+    scenario_rates_resolve(scenario=scenario)
+    gdp_year, gdp = _gdp_for(year)
+    totals = [_figure(snapshot, scenario, row, gdp) for row in _aggregate(rows, scenario, ["state_id"])]
+    chapters = [
+        _figure(snapshot, scenario, row, gdp, hs_chapter_id=row["hs_chapter_id"])
+        for row in _aggregate(rows, scenario, ["state_id", "hs_chapter_id"])
+    ]
+    pillars: list[ExposureFigure] = []
+    for pillar in Pillar.objects.all():
+        chapter_ids = list(
+            PillarHSCode.objects.filter(pillar=pillar, counts_at_chapter_level=True)
+            .values_list("chapter_id", flat=True)
+            .distinct()
+        )
+        if not chapter_ids:
+            continue
+        for row in _aggregate(rows.filter(hs_chapter_id__in=chapter_ids), scenario, ["state_id"]):
+            pillars.append(
+                _figure(
+                    snapshot,
+                    scenario,
+                    row,
+                    gdp,
+                    pillar_id=pillar.pk,
+                    is_partial_chapter=pillar.is_partial_chapter_approximation,
+                )
+            )
+    _rank(totals)
+    checks = _checks(
+        snapshot=snapshot, rows=rows, base=base, totals=totals, chapter_count=len(chapters), gdp_year=gdp_year
+    )
+    if not all(item["ok"] for item in checks if item["blocking"]):
+        raise SnapshotCheckFailed(checks)
+    ExposureFigure.objects.bulk_create([*totals, *pillars, *chapters], batch_size=5000)
+    release_ids = rows.values_list("release_id", flat=True).distinct()
+    snapshot.releases.set(DataRelease.objects.filter(pk__in=release_ids))
+    ExposureSnapshot.objects.filter(scenario=scenario, is_current=True).update(is_current=False)
+    snapshot.status = SnapshotStatus.READY
+    snapshot.is_current = True
+    snapshot.checks = checks
+    snapshot.figure_count = len(totals) + len(pillars) + len(chapters)
+    snapshot.finished_at = timezone.now()
+    snapshot.save()
+    return snapshot
+
+
+def _rank(totals: list[ExposureFigure]) -> None:
+    """Rank states (not BTS's unknown-state bucket) by duty cost + counter-duty, then two-way trade."""
+    from trade.models import State
+
+    pseudo = set(State.objects.filter(is_pseudo=True).values_list("id", flat=True))
+    ranked = sorted(
+        (figure for figure in totals if figure.state_id not in pseudo),
+        key=lambda f: (-(f.us_duty_cost + f.counter_duty_exposure), -(f.imports_from_canada + f.exports_to_canada)),
+    )
+    for position, figure in enumerate(ranked, start=1):
+        figure.rank = position
+
+
+def exposure_refresh_all(*, trigger: str = "", base_year: int | None = None) -> list[ExposureSnapshot]:
+    """Refresh every current scenario version (each in its own transaction)."""
+    return [
+        exposure_refresh(scenario=scenario, base_year=base_year, trigger=trigger)
+        for scenario in TariffScenario.objects.current_versions().order_by("pk")
+    ]

@@ -1,0 +1,30 @@
+"""Page forms (GET filters) for trade."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from trade.models import TariffScenario
+
+
+def _scenario_choices():
+    return [(s.slug, s.name) for s in TariffScenario.objects.current_versions().order_by("name")]
+
+
+class ScenarioChoiceForm(forms.Form):
+    scenario = forms.ChoiceField(label=_("Scenario"), required=False)
+    measure = forms.ChoiceField(label=_("Colour the map by"), required=False)
+
+    def __init__(self, *args, measures: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scenario"].choices = [("", _("Default scenario")), *_scenario_choices()]
+        self.fields["measure"].choices = list(measures.items())
+
+
+class ScenarioCompareForm(forms.Form):
+    first = forms.ChoiceField(label=_("First scenario"))
+    second = forms.ChoiceField(label=_("Second scenario"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["first"].choices = _scenario_choices()
+        self.fields["second"].choices = _scenario_choices()

@@ -1,0 +1,329 @@
+"""Reads for trade: scenarios, current snapshots, exposure figures, trade series. Other apps call these."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+
+from core.errors import NotFoundError
+from trade.choices import Flow
+from trade.models import (
+    ExposureFigure,
+    ExposureSnapshot,
+    HSChapter,
+    Pillar,
+    PillarHSCode,
+    State,
+    TariffScenario,
+    TradeFlow,
+)
+
+
+def scenario_default() -> TariffScenario:
+    """The scenario pages use when none is chosen (admin flag `is_default`, else the first current one)."""
+    scenario = TariffScenario.objects.current_versions().filter(is_default=True).first()
+    if scenario is None:
+        scenario = TariffScenario.objects.current_versions().order_by("pk").first()
+    if scenario is None:
+        raise TariffScenario.DoesNotExist("No tariff scenario is defined.")
+    return scenario
+
+
+def scenario_get(*, slug: str | None) -> TariffScenario:
+    """The current version of the scenario with this slug (the default scenario when slug is empty)."""
+    if not slug:
+        return scenario_default()
+    return TariffScenario.objects.current_versions().get(slug=slug)
+
+
+def scenario_list() -> QuerySet[TariffScenario]:
+    return TariffScenario.objects.current_versions().prefetch_related("rates__hs_chapter", "rates__pillar")
+
+
+def snapshot_current(*, scenario: TariffScenario) -> ExposureSnapshot | None:
+    return ExposureSnapshot.objects.current().filter(scenario=scenario).select_related("scenario").first()
+
+
+def _scenario_or_default(scenario: TariffScenario | None) -> TariffScenario:
+    return scenario if scenario is not None else scenario_default()
+
+
+def exposure_state_totals(*, scenario: TariffScenario | None = None) -> QuerySet[ExposureFigure]:
+    """State rows of the current snapshot, with their state, ordered by rank (DU last)."""
+    snapshot = snapshot_current(scenario=_scenario_or_default(scenario))
+    if snapshot is None:
+        return ExposureFigure.objects.none()
+    return (
+        ExposureFigure.objects.filter(snapshot=snapshot, pillar__isnull=True, hs_chapter__isnull=True)
+        .select_related("state", "snapshot__scenario")
+        .order_by(F("rank").asc(nulls_last=True), "state__name")
+    )
+
+
+def exposure_for_state(*, state: State, scenario: TariffScenario | None = None) -> dict:
+    """{"snapshot", "total", "pillars"} for one state under the scenario's current snapshot."""
+    snapshot = snapshot_current(scenario=_scenario_or_default(scenario))
+    if snapshot is None:
+        return {"snapshot": None, "total": None, "pillars": []}
+    figures = list(
+        ExposureFigure.objects.filter(snapshot=snapshot, state=state, hs_chapter__isnull=True)
+        .select_related("pillar")
+        .order_by("pillar__name")
+    )
+    total = next((figure for figure in figures if figure.pillar_id is None), None)
+    return {"snapshot": snapshot, "total": total, "pillars": [figure for figure in figures if figure.pillar_id]}
+
+
+def exposure_by_scenario_for_state(*, state: State) -> list[dict]:
+    """The state's total under each current scenario version's current snapshot (one query)."""
+    figures = (
+        ExposureFigure.objects.filter(
+            state=state,
+            pillar__isnull=True,
+            hs_chapter__isnull=True,
+            snapshot__is_current=True,
+            snapshot__scenario__is_current_version=True,
+        )
+        .select_related("snapshot__scenario")
+        .order_by("snapshot__scenario__name")
+    )
+    return [{"scenario": figure.snapshot.scenario, "snapshot": figure.snapshot, "figure": figure} for figure in figures]
+
+
+def trade_series_for_state(*, state: State, first_year: int | None = None) -> list[dict]:
+    """Annual exports and imports with Canada (all goods) by year. `partial` marks years with fewer than
+    12 months where the figure is summed from monthly detail (annual-total rows are full years)."""
+    rows = TradeFlow.objects.effective().filter(state=state, hs_chapter__isnull=True, month__isnull=True)
+    if first_year:
+        rows = rows.filter(year__gte=first_year)
+    series: dict[int, dict] = {}
+    for year, flow, value in rows.values_list("year", "flow", "value_usd").order_by("year"):
+        entry = series.setdefault(year, {"year": year, "exports": 0, "imports": 0, "partial": False, "months": 12})
+        entry["exports" if flow == Flow.EXPORT else "imports"] += value
+    detail = TradeFlow.objects.effective().filter(state=state, hs_chapter__isnull=False, month__isnull=False)
+    if first_year:
+        detail = detail.filter(year__gte=first_year)
+    detail_years = detail.exclude(year__in=list(series)).values("year", "flow").annotate(total=Sum("value_usd"))
+    months = dict(
+        detail.exclude(year__in=list(series))
+        .values("year")
+        .annotate(months=Count("month", distinct=True))
+        .values_list("year", "months")
+    )
+    for row in detail_years:
+        entry = series.setdefault(
+            row["year"],
+            {
+                "year": row["year"],
+                "exports": 0,
+                "imports": 0,
+                "partial": months[row["year"]] < 12,
+                "months": months[row["year"]],
+            },
+        )
+        entry["exports" if row["flow"] == Flow.EXPORT else "imports"] += row["total"]
+    return [series[year] for year in sorted(series)]
+
+
+def chapter_detail_months(*, year: int) -> int:
+    """How many months of state × chapter detail the year has (12 = full year)."""
+    return (
+        TradeFlow.objects.effective()
+        .filter(year=year, hs_chapter__isnull=False, month__isnull=False)
+        .values("month")
+        .distinct()
+        .count()
+    )
+
+
+def chapter_detail_years() -> list[dict]:
+    """[{year, months}] for every year with state × chapter detail."""
+    return list(
+        TradeFlow.objects.effective()
+        .filter(hs_chapter__isnull=False, month__isnull=False)
+        .values("year")
+        .annotate(months=Count("month", distinct=True))
+        .order_by("year")
+    )
+
+
+def pillar_chapter_map() -> dict[int, list[int]]:
+    """pillar id → chapter ids counted for it at chapter level."""
+    mapping: dict[int, set[int]] = defaultdict(set)
+    for pillar_id, chapter_id in PillarHSCode.objects.filter(counts_at_chapter_level=True).values_list(
+        "pillar_id", "chapter_id"
+    ):
+        mapping[pillar_id].add(chapter_id)
+    return {pillar_id: sorted(chapters) for pillar_id, chapters in mapping.items()}
+
+
+def trade_by_pillar_for_state(*, state: State, year: int) -> list[dict]:
+    """Exports and imports of the state's chapter detail in `year`, per pillar (pillars overlap)."""
+    by_chapter = {
+        row["hs_chapter_id"]: row
+        for row in TradeFlow.objects.effective()
+        .filter(state=state, year=year, hs_chapter__isnull=False)
+        .values("hs_chapter_id")
+        .annotate(
+            exports=Sum("value_usd", filter=Q(flow=Flow.EXPORT)),
+            imports=Sum("value_usd", filter=Q(flow=Flow.IMPORT)),
+        )
+    }
+    mapping = pillar_chapter_map()
+    result = []
+    for pillar in Pillar.objects.all():
+        chapters = mapping.get(pillar.pk, [])
+        result.append(
+            {
+                "pillar": pillar,
+                "exports": sum(by_chapter[c]["exports"] or 0 for c in chapters if c in by_chapter),
+                "imports": sum(by_chapter[c]["imports"] or 0 for c in chapters if c in by_chapter),
+                "partial_chapter": pillar.is_partial_chapter_approximation,
+            }
+        )
+    return result
+
+
+def trade_top_chapters_for_state(*, state: State, year: int, n: int = 10) -> list[dict]:
+    """The state's n largest chapters by two-way trade in `year`, with the chapter name."""
+    rows = (
+        TradeFlow.objects.effective()
+        .filter(state=state, year=year, hs_chapter__isnull=False)
+        .values("hs_chapter__code", "hs_chapter__name")
+        .annotate(
+            exports=Sum("value_usd", filter=Q(flow=Flow.EXPORT)),
+            imports=Sum("value_usd", filter=Q(flow=Flow.IMPORT)),
+            total=Sum("value_usd"),
+        )
+        .order_by("-total", "hs_chapter__code")[:n]
+    )
+    return [
+        {
+            "code": row["hs_chapter__code"],
+            "name": row["hs_chapter__name"],
+            "exports": row["exports"] or 0,
+            "imports": row["imports"] or 0,
+        }
+        for row in rows
+    ]
+
+
+def trade_flows_grouped(
+    *, state: State, group_by: str, year: int | None = None, month: int | None = None, flow: str | None = None
+) -> list[dict]:
+    """The API's `/states/{code}/trade/`: effective figures grouped by year, month, pillar or hs."""
+    if group_by == "year":
+        series = trade_series_for_state(state=state)
+        if year:
+            series = [row for row in series if row["year"] == year]
+        rows = []
+        for entry in series:
+            for name in (Flow.EXPORT, Flow.IMPORT):
+                if flow and flow != name:
+                    continue
+                rows.append(
+                    {
+                        "year": entry["year"],
+                        "flow": name,
+                        "value_usd": entry["exports" if name == Flow.EXPORT else "imports"],
+                        "partial": entry["partial"],
+                    }
+                )
+        return rows
+    detail = TradeFlow.objects.effective().filter(state=state, hs_chapter__isnull=False)
+    if year:
+        detail = detail.filter(year=year)
+    if month:
+        detail = detail.filter(month=month)
+    if flow:
+        detail = detail.filter(flow=flow)
+    if group_by == "month":
+        return list(
+            detail.filter(month__isnull=False)
+            .values("year", "month", "flow")
+            .annotate(value_usd=Sum("value_usd"))
+            .order_by("year", "month", "flow")
+        )
+    if group_by == "hs":
+        return [
+            {
+                "year": row["year"],
+                "hs_chapter": row["hs_chapter__code"],
+                "name": row["hs_chapter__name"],
+                "flow": row["flow"],
+                "value_usd": row["value_usd"],
+            }
+            for row in detail.values("year", "hs_chapter__code", "hs_chapter__name", "flow")
+            .annotate(value_usd=Sum("value_usd"))
+            .order_by("year", "hs_chapter__code", "flow")
+        ]
+    if group_by == "pillar":
+        sums = defaultdict(int)
+        chapter_rows = detail.values("year", "hs_chapter_id", "flow").annotate(value_usd=Sum("value_usd"))
+        mapping = pillar_chapter_map()
+        pillars = {pillar.pk: pillar for pillar in Pillar.objects.all()}
+        chapter_pillars: dict[int, list[int]] = defaultdict(list)
+        for pillar_id, chapters in mapping.items():
+            for chapter_id in chapters:
+                chapter_pillars[chapter_id].append(pillar_id)
+        for row in chapter_rows:
+            for pillar_id in chapter_pillars.get(row["hs_chapter_id"], []):
+                sums[(row["year"], pillar_id, row["flow"])] += row["value_usd"]
+        return [
+            {
+                "year": year_,
+                "pillar": pillars[pillar_id].code,
+                "flow": flow_,
+                "value_usd": value,
+                "partial_chapter": pillars[pillar_id].is_partial_chapter_approximation,
+            }
+            for (year_, pillar_id, flow_), value in sorted(
+                sums.items(), key=lambda item: (item[0][0], pillars[item[0][1]].code, item[0][2])
+            )
+        ]
+    raise NotFoundError(f"Unknown group_by {group_by!r}.")
+
+
+def snapshot_diff_for_state(*, state: State, old: ExposureSnapshot, new: ExposureSnapshot) -> list[dict]:
+    """What changed for a state between two snapshots: total and per pillar, field by field."""
+    fields = [
+        "imports_from_canada",
+        "exports_to_canada",
+        "us_duty_cost",
+        "counter_duty_exposure",
+        "exports_at_risk_central",
+        "jobs_at_risk_central",
+        "rank",
+    ]
+    rows = ExposureFigure.objects.filter(snapshot__in=[old, new], state=state, hs_chapter__isnull=True).select_related(
+        "pillar"
+    )
+    by_key: dict[object, dict] = defaultdict(dict)
+    for figure in rows:
+        by_key[figure.pillar][figure.snapshot_id] = figure
+    result = []
+    for pillar, pair in sorted(by_key.items(), key=lambda item: (item[0] is not None, str(item[0] or ""))):
+        before, after = pair.get(old.pk), pair.get(new.pk)
+        changes = []
+        for name in fields:
+            a = getattr(before, name) if before else None
+            b = getattr(after, name) if after else None
+            if a != b:
+                delta = (
+                    (b or Decimal(0)) - (a or Decimal(0))
+                    if name != "rank" and (a is not None or b is not None)
+                    else None
+                )
+                changes.append({"field": name, "old": a, "new": b, "delta": delta})
+        result.append({"pillar": pillar, "changes": changes})
+    return result
+
+
+def states_with_economics() -> QuerySet[State]:
+    return State.objects.prefetch_related(Prefetch("economics"))
+
+
+def hs_chapters() -> QuerySet[HSChapter]:
+    return HSChapter.objects.all()

@@ -1,0 +1,431 @@
+"""Writes for trade: importing files (with release precedence) and revising tariff scenarios."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from core.errors import DomainValidationError
+from core.jobs import job_enqueue
+from trade.choices import ImportFormat, ImportStatus
+from trade.importers import MAX_REPORTED_ERRORS, PARSERS, FileRejected, ParseResult, Reference
+from trade.models import (
+    DataRelease,
+    HSChapter,
+    ImportRun,
+    NationalTradeFlow,
+    ScenarioRate,
+    State,
+    TariffScenario,
+    TradeFlow,
+)
+
+log = logging.getLogger(__name__)
+
+BULK_BATCH = 5000
+PUBLIC_DOMAIN = "U.S. Government work, public domain (17 USC 105)"
+REFRESH_TASK = "trade.refresh_exposure"
+
+
+@dataclass(frozen=True)
+class ReleaseInfo:
+    """What the importer records about the file's publisher and vintage."""
+
+    source: str
+    title: str
+    vintage_date: datetime.date
+    url: str = ""
+    licence: str = PUBLIC_DOMAIN
+    coverage: str = ""
+    is_synthetic: bool = False
+    notes: str = ""
+
+
+DEFAULT_SOURCES = {
+    ImportFormat.BTS_DOT2: (
+        "U.S. DOT Bureau of Transportation Statistics, TransBorder Freight Data (DOT2)",
+        "https://www.bts.gov/transborder",
+    ),
+    ImportFormat.BTS_ANNUAL: (
+        "U.S. DOT Bureau of Transportation Statistics, TransBorder Freight Data (state totals)",
+        "https://www.bts.gov/transborder",
+    ),
+    ImportFormat.BTS_STATE_HS2_MONTHLY: (
+        "U.S. DOT Bureau of Transportation Statistics, TransBorder Freight Data (state × HS2)",
+        "https://www.bts.gov/transborder",
+    ),
+    ImportFormat.BTS_NATIONAL_HS2: (
+        "U.S. DOT Bureau of Transportation Statistics, TransBorder Freight Data (national HS2)",
+        "https://www.bts.gov/transborder",
+    ),
+    ImportFormat.CENSUS_STATEHS: (
+        "U.S. Census Bureau, International Trade API (state by HS)",
+        "https://www.census.gov/data/developers/data-sets/international-trade.html",
+    ),
+}
+
+
+def release_info_default(*, format: str, file_name: str) -> ReleaseInfo:
+    """Release metadata for an upload that gives none: the format's publisher, vintage = today."""
+    source, url = DEFAULT_SOURCES[ImportFormat(format)]
+    return ReleaseInfo(source=source, title=file_name, url=url, vintage_date=timezone.localdate())
+
+
+def trade_reference() -> Reference:
+    return Reference(
+        states=frozenset(State.objects.values_list("code", flat=True)),
+        chapters=frozenset(HSChapter.objects.values_list("code", flat=True)),
+    )
+
+
+def _finish(
+    run: ImportRun, *, status: str, result: ParseResult | None = None, message: str = "", **fields
+) -> ImportRun:
+    run.status = status
+    run.message = message
+    run.finished_at = timezone.now()
+    if result is not None:
+        run.rows_read = result.rows_read
+        run.rows_rejected = result.rows_rejected
+        run.errors = result.errors[:MAX_REPORTED_ERRORS]
+        run.summary = result.summary()
+        if len(result.errors) > MAX_REPORTED_ERRORS:
+            run.message = (
+                f"{message} Only the first {MAX_REPORTED_ERRORS} of {len(result.errors)} row errors are listed.".strip()
+            )
+    for name, value in fields.items():
+        setattr(run, name, value)
+    run.save()
+    return run
+
+
+def trade_file_import(
+    *,
+    content: bytes,
+    file_name: str,
+    format: str,
+    skip_invalid: bool = False,
+    dry_run: bool = False,
+    user=None,
+    release_info: ReleaseInfo | None = None,
+    enqueue_refresh: bool = True,
+) -> ImportRun:
+    """Validate a trade file and, unless it is a dry run, store its figures as one new DataRelease.
+
+    All or nothing: when any row is invalid nothing is written, unless `skip_invalid`, in which case the
+    valid rows go in and the invalid ones are listed. A file already imported (same SHA-256) writes
+    nothing. Every attempt is recorded as an ImportRun. After a successful import the exposure refresh
+    is queued (after commit).
+    """
+    if format not in PARSERS:
+        raise DomainValidationError(f"Unknown format {format!r}.", details={"formats": list(PARSERS)})
+    checksum = hashlib.sha256(content).hexdigest()
+    run = ImportRun.objects.create(
+        format=format,
+        file_name=file_name[:300],
+        checksum=checksum,
+        dry_run=dry_run,
+        skip_invalid=skip_invalid,
+        started_by=user,
+    )
+    existing = DataRelease.objects.filter(checksum=checksum).first()
+    if existing is not None:
+        return _finish(
+            run,
+            status=ImportStatus.UNCHANGED,
+            release=existing,
+            message=f"This file was already imported as release #{existing.pk}; nothing changed.",
+        )
+    try:
+        result = PARSERS[format](content, trade_reference())
+    except FileRejected as exc:
+        return _finish(run, status=ImportStatus.REJECTED, message=str(exc), errors=[{"row": None, "message": str(exc)}])
+    if dry_run:
+        return _finish(
+            run,
+            status=ImportStatus.DRY_RUN,
+            result=result,
+            rows_imported=0,
+            message=(
+                f"Dry run: {len(result.records)} figure(s) would be stored from "
+                f"{result.rows_read - result.rows_rejected} valid row(s)."
+            ),
+        )
+    if result.errors and not skip_invalid:
+        return _finish(
+            run,
+            status=ImportStatus.REJECTED,
+            result=result,
+            message=(
+                f"{result.rows_rejected} invalid row(s): nothing was imported. Fix them or import with skip-invalid."
+            ),
+        )
+    if not result.records:
+        return _finish(
+            run, status=ImportStatus.REJECTED, result=result, message="No valid rows for Canada: nothing was imported."
+        )
+    info = release_info or release_info_default(format=format, file_name=file_name)
+    try:
+        with transaction.atomic():
+            release = _store_release(result=result, info=info, format=format, file_name=file_name, checksum=checksum)
+            if enqueue_refresh:
+                job_enqueue(
+                    REFRESH_TASK,
+                    kwargs={"trigger": f"import of release {release.pk}"},
+                    queue="imports",
+                    dedupe_key=f"{REFRESH_TASK}:release:{release.pk}",
+                )
+    except Exception as exc:
+        log.exception("trade import failed: %s", file_name)
+        return _finish(
+            run, status=ImportStatus.FAILED, result=result, message=f"Import failed, nothing was written: {exc}"
+        )
+    status = ImportStatus.PARTIAL if result.errors else ImportStatus.SUCCEEDED
+    return _finish(
+        run,
+        status=status,
+        result=result,
+        release=release,
+        rows_imported=result.rows_read - result.rows_rejected,
+        message=f"Stored {len(result.records)} figure(s) as release #{release.pk}.",
+    )
+
+
+def _store_release(
+    *, result: ParseResult, info: ReleaseInfo, format: str, file_name: str, checksum: str
+) -> DataRelease:
+    years = result.years
+    release = DataRelease.objects.create(
+        source=info.source,
+        title=info.title,
+        url=info.url,
+        licence=info.licence,
+        vintage_date=info.vintage_date,
+        format=format,
+        file_name=file_name[:300],
+        checksum=checksum,
+        coverage=info.coverage or _coverage(result),
+        first_year=years[0],
+        last_year=years[-1],
+        row_count=len(result.records),
+        is_synthetic=info.is_synthetic,
+        notes=info.notes,
+    )
+    chapters = dict(HSChapter.objects.values_list("code", "id"))
+    if result.is_national:
+        NationalTradeFlow.objects.bulk_create(
+            (
+                NationalTradeFlow(
+                    flow=r.flow, year=r.year, hs_chapter_id=chapters[r.hs2], value_usd=r.value_usd, release=release
+                )
+                for r in result.records
+            ),
+            batch_size=BULK_BATCH,
+        )
+        _resolve_national_precedence(release=release, years=years)
+    else:
+        states = dict(State.objects.values_list("code", "id"))
+        TradeFlow.objects.bulk_create(
+            (
+                TradeFlow(
+                    state_id=states[r.state],
+                    flow=r.flow,
+                    year=r.year,
+                    month=r.month,
+                    hs_chapter_id=chapters[r.hs2] if r.hs2 else None,
+                    value_usd=r.value_usd,
+                    release=release,
+                )
+                for r in result.records
+            ),
+            batch_size=BULK_BATCH,
+        )
+        _resolve_state_precedence(release=release, records=result.records)
+    return release
+
+
+def _coverage(result: ParseResult) -> str:
+    months = result.summary()["months"]
+    years = result.years
+    if not months:
+        return f"{years[0]}–{years[-1]}, annual" if len(years) > 1 else f"{years[0]}, annual"
+    parts = []
+    for year, found in months.items():
+        parts.append(f"{year} ({len(found)} month{'s' if len(found) != 1 else ''})")
+    return ", ".join(parts)
+
+
+def _precedence(vintage_date: datetime.date, release_id: int) -> tuple[datetime.date, int]:
+    return (vintage_date, release_id)
+
+
+def _pick_winners(rows: Iterable[tuple[int, tuple, datetime.date, int]]) -> tuple[list[int], list[int]]:
+    """rows = (row id, cell key, vintage date, release id) → (winning row ids, losing row ids)."""
+    by_cell: dict[tuple, list[tuple[tuple, int]]] = defaultdict(list)
+    for row_id, cell, vintage, release_id in rows:
+        by_cell[cell].append((_precedence(vintage, release_id), row_id))
+    winners, losers = [], []
+    for candidates in by_cell.values():
+        candidates.sort(reverse=True)
+        winners.append(candidates[0][1])
+        losers.extend(row_id for _, row_id in candidates[1:])
+    return winners, losers
+
+
+def _set_effective(model, *, winners: list[int], losers: list[int]) -> None:
+    for ids, flag in ((winners, True), (losers, False)):
+        for start in range(0, len(ids), BULK_BATCH):
+            model.objects.filter(pk__in=ids[start : start + BULK_BATCH]).update(is_effective=flag)
+
+
+def _resolve_state_precedence(*, release: DataRelease, records: list) -> None:
+    """Where another release covers a cell of this one, only the higher-precedence row stays effective.
+
+    Only cells of the same kind compete (annual totals with annual totals, monthly chapter detail with
+    monthly chapter detail, ...): different kinds are never added together by any reader.
+    """
+    years = sorted({r.year for r in records})
+    kinds = {(r.month is None, r.hs2 is None) for r in records}
+    fields = ("id", "state_id", "flow", "year", "month", "hs_chapter_id", "release__vintage_date", "release_id")
+    for annual, all_goods in kinds:
+        rivals = TradeFlow.objects.filter(year__in=years, month__isnull=annual, hs_chapter__isnull=all_goods).exclude(
+            release=release
+        )
+        if not rivals.exists():
+            continue
+        rival_rows = list(rivals.values_list(*fields))
+        own_rows = list(
+            TradeFlow.objects.filter(release=release, month__isnull=annual, hs_chapter__isnull=all_goods).values_list(
+                *fields
+            )
+        )
+        own_cells = {row[1:6] for row in own_rows}
+        contested = [row for row in rival_rows if row[1:6] in own_cells]
+        if not contested:
+            continue
+        contested_cells = {row[1:6] for row in contested}
+        candidates = [row for row in own_rows if row[1:6] in contested_cells] + contested
+        winners, losers = _pick_winners((row[0], row[1:6], row[6], row[7]) for row in candidates)
+        _set_effective(TradeFlow, winners=winners, losers=losers)
+
+
+def _resolve_national_precedence(*, release: DataRelease, years: list[int]) -> None:
+    fields = ("id", "year", "flow", "hs_chapter_id", "release__vintage_date", "release_id")
+    rivals = list(NationalTradeFlow.objects.filter(year__in=years).exclude(release=release).values_list(*fields))
+    if not rivals:
+        return
+    own = list(NationalTradeFlow.objects.filter(release=release).values_list(*fields))
+    own_cells = {row[1:4] for row in own}
+    contested = [row for row in rivals if row[1:4] in own_cells]
+    contested_cells = {row[1:4] for row in contested}
+    candidates = [row for row in own if row[1:4] in contested_cells] + contested
+    winners, losers = _pick_winners((row[0], row[1:4], row[4], row[5]) for row in candidates)
+    _set_effective(NationalTradeFlow, winners=winners, losers=losers)
+
+
+# --- Scenarios --------------------------------------------------------------------------------
+
+SCENARIO_COPY_FIELDS = [
+    "slug",
+    "name",
+    "description",
+    "effective_date",
+    "source",
+    "source_url",
+    "rationale",
+    "default_us_rate",
+    "default_usmca_exempt_share",
+    "usmca_exempt_share_source",
+    "default_ca_rate",
+    "elasticity_low",
+    "elasticity_central",
+    "elasticity_high",
+    "elasticity_source",
+    "jobs_per_billion_usd",
+    "jobs_source",
+    "is_synthetic",
+]
+
+
+def scenario_revise(
+    *, scenario: TariffScenario, changes: dict, rates: list[dict] | None = None, actor=None
+) -> TariffScenario:
+    """Create version n+1 of a scenario with `changes` applied; the old version stays as it was.
+
+    `rates` (when given) replaces the per-chapter/pillar rates: dicts with hs_chapter or pillar,
+    us_rate, usmca_exempt_share, ca_rate, note. Otherwise the old version's rates are copied.
+    The exposure refresh for the new version is queued after commit.
+    """
+    unknown = set(changes) - set(SCENARIO_COPY_FIELDS) - {"is_default"}
+    if unknown:
+        raise DomainValidationError(f"Unknown scenario field(s): {', '.join(sorted(unknown))}.")
+    if "slug" in changes and changes["slug"] != scenario.slug:
+        raise DomainValidationError("A new version keeps the scenario's slug.")
+    with transaction.atomic():
+        current = TariffScenario.objects.select_for_update().get(pk=scenario.pk)
+        if not current.is_current_version:
+            raise DomainValidationError("Only the current version of a scenario can be revised.")
+        values = {name: getattr(current, name) for name in SCENARIO_COPY_FIELDS}
+        values.update({name: value for name, value in changes.items() if name != "is_default"})
+        make_default = changes.get("is_default", current.is_default)
+        old_rates = list(current.rates.all())
+        TariffScenario.objects.filter(pk=current.pk).update(is_current_version=False, is_default=False)
+        if make_default:
+            TariffScenario.objects.filter(is_default=True).update(is_default=False)
+        new = TariffScenario(
+            **values,
+            version=current.version + 1,
+            is_current_version=True,
+            is_default=make_default,
+            previous_version=current,
+            created_by=actor,
+        )
+        new.full_clean()
+        new.save()
+        if rates is None:
+            rate_rows = [
+                ScenarioRate(
+                    scenario=new,
+                    hs_chapter_id=rate.hs_chapter_id,
+                    pillar_id=rate.pillar_id,
+                    us_rate=rate.us_rate,
+                    usmca_exempt_share=rate.usmca_exempt_share,
+                    ca_rate=rate.ca_rate,
+                    note=rate.note,
+                )
+                for rate in old_rates
+            ]
+        else:
+            rate_rows = [
+                ScenarioRate(
+                    scenario=new,
+                    hs_chapter=rate.get("hs_chapter"),
+                    pillar=rate.get("pillar"),
+                    us_rate=Decimal(str(rate["us_rate"])),
+                    usmca_exempt_share=Decimal(str(rate.get("usmca_exempt_share", 0))),
+                    ca_rate=Decimal(str(rate["ca_rate"])),
+                    note=rate.get("note", ""),
+                )
+                for rate in rates
+            ]
+        ScenarioRate.objects.bulk_create(rate_rows)
+        scenario_refresh_enqueue(scenario=new, trigger=f"new version {new.version} of {new.slug}")
+    return new
+
+
+def scenario_refresh_enqueue(*, scenario: TariffScenario, trigger: str) -> None:
+    """Queue the exposure refresh of one scenario version (after commit, through the outbox)."""
+    job_enqueue(
+        REFRESH_TASK,
+        kwargs={"scenario_slug": scenario.slug, "trigger": trigger},
+        queue="imports",
+        dedupe_key=f"{REFRESH_TASK}:scenario:{scenario.pk}",
+    )
