@@ -6,3 +6,14 @@ class OutreachConfig(AppConfig):
 
     name = "outreach"
     verbose_name = "Outreach"
+
+    def ready(self) -> None:
+        # Contacts calls registered hooks inside its merge transaction, so merging duplicate
+        # stakeholders carries their outreach history along without contacts importing outreach.
+        try:
+            from contacts.merge import register_merge_hook
+        except ImportError:
+            return
+        from outreach.services import contact_merge_hook
+
+        register_merge_hook(contact_merge_hook)

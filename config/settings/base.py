@@ -187,6 +187,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One schema name for a choice set used by several apps' fields (person stance, stance observed).
+    "ENUM_NAME_OVERRIDES": {"StanceEnum": "contacts.choices.Stance"},
 }
 
 LOGGING = {

@@ -1,0 +1,96 @@
+"""Django admin for outreach (Admin role only). Admins may read confidential notes."""
+
+from django.contrib import admin
+
+from outreach.models import (
+    CalendarToken,
+    Campaign,
+    CampaignTarget,
+    Commitment,
+    FollowUp,
+    Interaction,
+    PriorityWeights,
+)
+
+
+class CommitmentInline(admin.TabularInline):
+    model = Commitment
+    extra = 0
+
+
+@admin.register(Interaction)
+class InteractionAdmin(admin.ModelAdmin):
+    list_display = ("occurred_at", "kind", "summary_short", "created_by", "sentiment", "is_synthetic")
+    list_filter = ("kind", "sentiment", "is_synthetic")
+    list_select_related = ("created_by",)
+    search_fields = ("summary",)
+    date_hierarchy = "occurred_at"
+    raw_id_fields = ("people", "organizations", "stance_person", "created_by")
+    filter_horizontal = ("staff", "states", "pillars")
+    inlines = [CommitmentInline]
+
+    @admin.display(description="summary")
+    def summary_short(self, obj) -> str:
+        return obj.summary[:80]
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(admin.ModelAdmin):
+    list_display = ("description", "party", "status", "interaction")
+    list_filter = ("party", "status")
+    list_select_related = ("interaction",)
+    raw_id_fields = ("interaction",)
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(admin.ModelAdmin):
+    list_display = ("what", "assignee", "due_date", "status", "person", "organization")
+    list_filter = ("status",)
+    list_select_related = ("assignee", "person", "organization")
+    search_fields = ("what",)
+    raw_id_fields = ("interaction", "person", "organization", "assignee", "created_by", "completed_by")
+
+
+class CampaignTargetInline(admin.TabularInline):
+    model = CampaignTarget
+    extra = 0
+    raw_id_fields = ("person", "organization", "last_interaction", "added_by")
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ("name", "owner", "start_date", "end_date")
+    list_select_related = ("owner",)
+    search_fields = ("name",)
+    inlines = [CampaignTargetInline]
+
+
+@admin.register(CampaignTarget)
+class CampaignTargetAdmin(admin.ModelAdmin):
+    list_display = ("campaign", "person", "organization", "status", "status_changed_at")
+    list_filter = ("status",)
+    list_select_related = ("campaign", "person", "organization")
+    raw_id_fields = ("person", "organization", "last_interaction", "added_by")
+
+
+@admin.register(PriorityWeights)
+class PriorityWeightsAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "exposure", "influence", "recency", "stance", "battleground", "commitments")
+
+    def has_add_permission(self, request) -> bool:
+        return super().has_add_permission(request) and not PriorityWeights.objects.exists()
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(CalendarToken)
+class CalendarTokenAdmin(admin.ModelAdmin):
+    """Admins can see and revoke feeds; the secret itself is never stored, only its digest."""
+
+    list_display = ("user", "created_at", "last_used_at", "revoked_at")
+    list_select_related = ("user",)
+    readonly_fields = ("user", "token_digest", "created_at", "last_used_at")
+
+    def has_add_permission(self, request) -> bool:
+        return False

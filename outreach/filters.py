@@ -1,0 +1,102 @@
+"""FilterSets shared by the pages and the API (same parameter names in both)."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from contacts.models import Organization, Person
+from outreach.choices import FollowUpStatus, InteractionKind, Sentiment, TargetStatus
+from outreach.models import CampaignTarget, FollowUp, Interaction
+from trade.models import Pillar, State
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdChoiceFilter(django_filters.ModelChoiceFilter):
+    """A record chosen by id (typed for the API schema)."""
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class CodeChoiceFilter(django_filters.ModelChoiceFilter):
+    """A reference row (state, pillar) chosen by its code."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, to_field_name="code", **kwargs)
+
+
+class InteractionFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q")
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=InteractionKind.choices)
+    person = IdChoiceFilter(label=_("Person"), queryset=Person.objects.all(), method="filter_person")
+    organization = IdChoiceFilter(
+        label=_("Organization"), queryset=Organization.objects.all(), method="filter_organization"
+    )
+    state = CodeChoiceFilter(label=_("State"), queryset=State.objects.filter(is_pseudo=False), method="filter_state")
+    pillar = CodeChoiceFilter(label=_("Pillar"), queryset=Pillar.objects.all(), method="filter_pillar")
+    sentiment = django_filters.ChoiceFilter(label=_("Sentiment"), choices=Sentiment.choices)
+    occurred_after = django_filters.DateFilter(label=_("From"), field_name="occurred_at", lookup_expr="date__gte")
+    occurred_before = django_filters.DateFilter(label=_("To"), field_name="occurred_at", lookup_expr="date__lte")
+    created_by = django_filters.NumberFilter(label=_("Logged by (user id)"), field_name="created_by_id")
+
+    class Meta:
+        model = Interaction
+        fields = [
+            "q",
+            "kind",
+            "person",
+            "organization",
+            "state",
+            "pillar",
+            "sentiment",
+            "occurred_after",
+            "occurred_before",
+            "created_by",
+        ]
+
+    def filter_q(self, queryset, name, value):
+        # Searches what everyone may read; confidential notes are never searched.
+        return queryset.filter(Q(summary__icontains=value) | Q(location__icontains=value) | Q(asks__icontains=value))
+
+    def _in(self, queryset, condition):
+        return queryset.filter(pk__in=Interaction.objects.filter(condition).values("pk"))
+
+    def filter_person(self, queryset, name, value):
+        return self._in(queryset, Q(people=value))
+
+    def filter_organization(self, queryset, name, value):
+        return self._in(queryset, Q(organizations=value))
+
+    def filter_state(self, queryset, name, value):
+        return self._in(queryset, Q(states=value) | Q(people__states=value))
+
+    def filter_pillar(self, queryset, name, value):
+        return self._in(queryset, Q(pillars=value))
+
+
+class FollowUpFilterSet(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=FollowUpStatus.choices)
+    assignee = django_filters.NumberFilter(label=_("Assignee (user id)"), field_name="assignee_id")
+    person = django_filters.NumberFilter(label=_("Person (id)"), field_name="person_id")
+    organization = django_filters.NumberFilter(label=_("Organization (id)"), field_name="organization_id")
+    due_before = django_filters.DateFilter(label=_("Due on or before"), field_name="due_date", lookup_expr="lte")
+    overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
+
+    class Meta:
+        model = FollowUp
+        fields = ["status", "assignee", "person", "organization", "due_before", "overdue"]
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = Q(status=FollowUpStatus.OPEN, due_date__lt=timezone.localdate())
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+
+class CampaignTargetFilterSet(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=TargetStatus.choices)
+
+    class Meta:
+        model = CampaignTarget
+        fields = ["status"]

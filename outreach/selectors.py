@@ -1,0 +1,310 @@
+"""Outreach reads: who to call next, coverage, timelines, follow-ups, calendar, campaign progress."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce
+from django.utils import timezone
+
+from contacts.choices import Stance
+from contacts.models import Person
+from core.errors import NotFoundError
+from outreach.choices import CommitmentStatus, FollowUpStatus, TargetStatus
+from outreach.models import Campaign, CampaignTarget, Commitment, FollowUp, Interaction, PriorityWeights
+from trade.models import State
+
+# A state's exposure: the US duty paid on imports from Canada plus Canada's counter-duties on the
+# state's exports, the same measure trade ranks states by.
+EXPOSURE = F("us_duty_cost") + F("counter_duty_exposure")
+
+# How much talking to someone of each stance is worth now: persuadable people first, then the
+# unknown, then keeping allies warm.
+STANCE_PRIORITY = {
+    Stance.NEUTRAL: 1.0,
+    Stance.UNKNOWN: 0.8,
+    Stance.SKEPTICAL: 0.8,
+    Stance.SUPPORTIVE: 0.5,
+    Stance.CHAMPION: 0.3,
+    Stance.OPPOSED: 0.3,
+}
+
+# Days since last contact -> recency component (never contacted counts as the longest gap).
+RECENCY_STEPS = ((180, 1.0), (90, 0.75), (30, 0.5), (7, 0.25))
+COMMITMENTS_FOR_FULL_SCORE = 3
+COMPONENTS = ("exposure", "influence", "recency", "stance", "battleground", "commitments")
+
+
+class SubqueryCount(Subquery):
+    """COUNT(*) of a correlated subquery, without GROUP BY tricks (portable across databases)."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) _count)"
+    output_field = IntegerField()
+
+
+def _exposure_source(*, scenario, pillar):
+    """(figures with one `exposure` row per state, the largest value) under the scenario's current snapshot.
+
+    With a pillar, the figures are that pillar's in each state. (None, 0.0) while trade has no figures.
+    """
+    try:
+        from trade.selectors import exposure_state_totals
+    except ImportError:
+        return None, 0.0
+    try:
+        totals = exposure_state_totals(scenario=scenario)
+    except ObjectDoesNotExist:  # no scenario defined yet: exposure counts zero
+        return None, 0.0
+    if pillar is not None:
+        from trade.models import ExposureFigure
+
+        totals = ExposureFigure.objects.filter(
+            snapshot__in=totals.order_by().values("snapshot_id")[:1], pillar=pillar, hs_chapter__isnull=True
+        )
+    totals = totals.order_by().annotate(exposure=EXPOSURE)
+    largest = totals.aggregate(largest=Max("exposure"))["largest"]
+    return totals, float(largest or 0)
+
+
+def scenario_or_none(*, slug: str | None = None):
+    """The scenario with this slug (the default one when empty); None while trade has no scenarios.
+
+    An unknown slug raises `NotFoundError`.
+    """
+    try:
+        from trade.selectors import scenario_default, scenario_get
+    except ImportError:
+        return None
+    try:
+        return scenario_get(slug=slug) if slug else scenario_default()
+    except ObjectDoesNotExist:
+        if slug:
+            raise NotFoundError(f"Unknown scenario: {slug}", details={"scenario": ["Not found."]}) from None
+        return None
+
+
+def _float(expression):
+    return Cast(expression, FloatField())
+
+
+def priority_people(
+    *,
+    user,
+    scenario=None,
+    state: State | None = None,
+    pillar=None,
+    owner=None,
+    campaign: Campaign | None = None,
+    now: dt.datetime | None = None,
+) -> QuerySet[Person]:
+    """Everyone the user may see, scored for "who to call next" in one query, highest score first.
+
+    Each component (0–1) is annotated as `c_<name>` and its share of the score (points out of 100)
+    as `p_<name>`, so pages can show why a person ranks where they do. Weights: `PriorityWeights`.
+    """
+    now = now or timezone.now()
+    weights = PriorityWeights.load()
+    weight = {name: float(getattr(weights, name)) for name in COMPONENTS}
+    total_weight = sum(weight.values()) or 1.0
+
+    people = Person.objects.visible_to(user)
+    # Multi-valued filters go through `pk__in` so no person appears twice and no DISTINCT is needed.
+    if state is not None:
+        people = people.filter(pk__in=Person.objects.filter(states=state).values("pk"))
+    if pillar is not None:
+        people = people.filter(pk__in=Person.objects.filter(pillars=pillar).values("pk"))
+    if owner is not None:
+        people = people.filter(owner=owner)
+    if campaign is not None:
+        people = people.filter(pk__in=campaign.targets.filter(person__isnull=False).values("person_id"))
+
+    figures, max_exposure = _exposure_source(scenario=scenario, pillar=pillar)
+    if figures is not None and max_exposure > 0:
+        best = figures.filter(state__people=OuterRef("pk")).order_by("-exposure").values("exposure")[:1]
+        exposure_value = Subquery(best)
+        exposure = Coalesce(_float(exposure_value) / Value(max_exposure), Value(0.0))
+    else:
+        exposure_value = Value(None, output_field=FloatField())
+        exposure = Value(0.0)
+
+    last_contact = Interaction.objects.filter(people=OuterRef("pk")).order_by("-occurred_at").values("occurred_at")[:1]
+    recency_cases = [When(last_contact_at__isnull=True, then=Value(1.0))]
+    recency_cases += [
+        When(last_contact_at__lt=now - dt.timedelta(days=days), then=Value(score)) for days, score in RECENCY_STEPS
+    ]
+    open_commitments = Commitment.objects.filter(interaction__people=OuterRef("pk"), status=CommitmentStatus.OPEN)
+
+    people = people.annotate(
+        exposure_value=exposure_value,
+        last_contact_at=Subquery(last_contact),
+        open_commitments=SubqueryCount(open_commitments.values("pk")),
+        in_battleground=Exists(State.objects.filter(people=OuterRef("pk"), is_battleground_2024=True)),
+    ).annotate(
+        c_exposure=exposure,
+        c_influence=Coalesce(_float(F("influence")), Value(0.0)) / Value(5.0),
+        c_recency=Case(*recency_cases, default=Value(0.0), output_field=FloatField()),
+        c_stance=Case(
+            *[When(stance=stance, then=Value(score)) for stance, score in STANCE_PRIORITY.items()],
+            default=Value(0.5),
+            output_field=FloatField(),
+        ),
+        c_battleground=Case(When(in_battleground=True, then=Value(1.0)), default=Value(0.0), output_field=FloatField()),
+        c_commitments=Case(
+            When(open_commitments__gte=COMMITMENTS_FOR_FULL_SCORE, then=Value(1.0)),
+            default=_float(F("open_commitments")) / Value(float(COMMITMENTS_FOR_FULL_SCORE)),
+            output_field=FloatField(),
+        ),
+    )
+    points = {
+        f"p_{name}": F(f"c_{name}") * Value(100.0 * weight[name] / total_weight, output_field=FloatField())
+        for name in COMPONENTS
+    }
+    people = people.annotate(**points)
+    score = sum((F(f"p_{name}") for name in COMPONENTS[1:]), F(f"p_{COMPONENTS[0]}"))
+    return (
+        people.annotate(score=score)
+        .select_related("owner")
+        .prefetch_related("states", "pillars")
+        .order_by("-score", "last_name", "id")
+    )
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    state: State
+    exposure: float | None
+    stakeholders: int
+    contacted_30: int
+    contacted_90: int
+
+    @property
+    def share_90(self) -> float:
+        return self.contacted_90 / self.stakeholders if self.stakeholders else 0.0
+
+
+def coverage_by_state(*, scenario=None, now: dt.datetime | None = None) -> list[CoverageRow]:
+    """States ranked by exposure, each with how many of its stakeholders were contacted in 30 and 90 days."""
+    now = now or timezone.now()
+    states = (
+        State.objects.filter(is_pseudo=False)
+        .annotate(
+            stakeholders=Count("people", distinct=True),
+            contacted_30=Count(
+                "people",
+                filter=Q(
+                    people__interactions__occurred_at__gte=now - dt.timedelta(days=30),
+                    people__interactions__occurred_at__lte=now,
+                ),
+                distinct=True,
+            ),
+            contacted_90=Count(
+                "people",
+                filter=Q(
+                    people__interactions__occurred_at__gte=now - dt.timedelta(days=90),
+                    people__interactions__occurred_at__lte=now,
+                ),
+                distinct=True,
+            ),
+        )
+        .order_by("name")
+    )
+    figures, _max = _exposure_source(scenario=scenario, pillar=None)
+    exposure = {}
+    if figures is not None:
+        exposure = {state_id: float(value) for state_id, value in figures.values_list("state_id", "exposure")}
+    rows = [
+        CoverageRow(
+            state=s,
+            exposure=exposure.get(s.pk),
+            stakeholders=s.stakeholders,
+            contacted_30=s.contacted_30,
+            contacted_90=s.contacted_90,
+        )
+        for s in states
+    ]
+    rows.sort(key=lambda row: (-(row.exposure or 0.0), row.state.name))
+    return rows
+
+
+def timeline_interactions(*, user, person=None, organization=None, state=None, limit: int = 20) -> list[Interaction]:
+    """Recent interactions with a person, an organization or about a state (its people or discussed)."""
+    interactions = Interaction.objects.visible_to(user)
+    if person is not None:
+        interactions = interactions.filter(people=person)
+    if organization is not None:
+        interactions = interactions.filter(organizations=organization)
+    if state is not None:
+        interactions = interactions.filter(
+            pk__in=Interaction.objects.filter(Q(states=state) | Q(people__states=state)).values("pk")
+        )
+    return list(interactions.with_list_relations()[:limit])
+
+
+def timeline_follow_ups(*, person=None, organization=None) -> list[FollowUp]:
+    """Open follow-ups about a person or an organization (none for states)."""
+    if person is None and organization is None:
+        return []
+    follow_ups = FollowUp.objects.open().select_related("assignee")
+    follow_ups = (
+        follow_ups.filter(person=person) if person is not None else follow_ups.filter(organization=organization)
+    )
+    return list(follow_ups.order_by("due_date", "id")[:20])
+
+
+def follow_ups_for(*, user, include_closed: bool = False) -> QuerySet[FollowUp]:
+    """The user's follow-ups, overdue first then by due date."""
+    follow_ups = FollowUp.objects.visible_to(user).filter(assignee=user)
+    if not include_closed:
+        follow_ups = follow_ups.filter(status=FollowUpStatus.OPEN)
+    return follow_ups.with_list_relations().order_by("due_date", "id")
+
+
+def upcoming_meetings(*, user, mine_only: bool = True, now: dt.datetime | None = None, days: int = 60) -> QuerySet:
+    """Meetings (and calls) scheduled from now on; mine = I am among the staff or logged it."""
+    now = now or timezone.now()
+    interactions = Interaction.objects.visible_to(user).filter(
+        occurred_at__gte=now, occurred_at__lte=now + dt.timedelta(days=days)
+    )
+    if mine_only:
+        interactions = interactions.filter(
+            pk__in=Interaction.objects.filter(Q(staff=user) | Q(created_by=user)).values("pk")
+        )
+    return interactions.with_list_relations().order_by("occurred_at", "id")
+
+
+def campaign_status_counts(*, campaign: Campaign) -> dict[str, int]:
+    counts = dict.fromkeys(TargetStatus.values, 0)
+    for row in campaign.targets.order_by().values("status").annotate(n=Count("pk")):
+        counts[row["status"]] = row["n"]
+    return counts
+
+
+def campaign_targets(*, campaign: Campaign, status: str | None = None) -> QuerySet[CampaignTarget]:
+    targets = campaign.targets.with_list_relations()
+    if status:
+        targets = targets.filter(status=status)
+    return targets.order_by("status", "id")
+
+
+def can_log(user) -> bool:
+    """Whether the user may log interactions (pages show or hide the quick-log links with it)."""
+    from core.roles import Role, has_role
+
+    return has_role(user, Role.OFFICER)

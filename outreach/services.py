@@ -1,0 +1,447 @@
+"""Outreach writes: logging interactions, follow-ups, campaigns and their targets, calendar tokens.
+
+Every function here owns its transaction; follow-on work is queued with `job_enqueue` so it runs
+after commit. Synthetic interactions (tests, benchmarks) may only involve synthetic stakeholders,
+and real stakeholders are never given invented history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from contacts.models import Organization, Person
+from core.errors import ConflictError, DomainValidationError
+from core.jobs import job_enqueue
+from core.roles import Role, has_role
+from outreach.choices import (
+    MEETING_KINDS,
+    CommitmentParty,
+    FollowUpStatus,
+    TargetSource,
+    TargetStatus,
+)
+from outreach.models import CalendarToken, Campaign, CampaignTarget, Commitment, FollowUp, Interaction
+
+
+def _person_set_stance(*, person: Person, stance: str, actor, reason: str, when: dt.datetime) -> None:
+    """Record a confirmed stance through the contacts service (it owns stance history)."""
+    try:
+        from contacts.services import person_set_stance
+    except ImportError:
+        person_set_stance = None
+    if person_set_stance is not None:
+        person_set_stance(person=person, stance=stance, actor=actor, reason=reason, when=when)
+        return
+    # Minimal stand-in until the contacts service exists: same effect (history entry + current stance).
+    from contacts.models import StanceEntry
+
+    StanceEntry.objects.create(person=person, stance=stance, set_by=actor, set_at=when, reason=reason)
+    Person.objects.filter(pk=person.pk).update(stance=stance, updated_at=timezone.now())
+
+
+def _check_synthetic(*, people: Sequence[Person], organizations: Sequence[Organization], is_synthetic: bool) -> bool:
+    """Synthetic interactions involve synthetic stakeholders only, and real ones real stakeholders only."""
+    flags = {p.is_synthetic for p in people} | {o.is_synthetic for o in organizations}
+    if len(flags) > 1:
+        raise DomainValidationError(
+            _("An interaction cannot mix synthetic (test) stakeholders with real ones."),
+            details={"people": [_("Mixed synthetic and real stakeholders.")]},
+        )
+    all_synthetic = flags == {True}
+    if is_synthetic and not all_synthetic:
+        raise DomainValidationError(
+            _("Synthetic interactions may only involve synthetic stakeholders."),
+            details={"is_synthetic": [_("Real stakeholders are never given synthetic history.")]},
+        )
+    return all_synthetic
+
+
+def _advance_campaign_targets(*, interaction: Interaction, people: Sequence[Person], organizations) -> None:
+    """Move targets of campaigns running at the time forward: any contact -> contacted, a meeting -> meeting held.
+
+    Targets never move backwards; committed and declined are only set by hand.
+    """
+    day = timezone.localdate(interaction.occurred_at)
+    targets = CampaignTarget.objects.filter(
+        Q(person__in=[p.pk for p in people]) | Q(organization__in=[o.pk for o in organizations]),
+        Q(campaign__start_date__isnull=True) | Q(campaign__start_date__lte=day),
+        Q(campaign__end_date__isnull=True) | Q(campaign__end_date__gte=day),
+    )
+    now = timezone.now()
+    moves = {TargetStatus.NOT_CONTACTED: TargetStatus.CONTACTED}
+    if interaction.kind in MEETING_KINDS:
+        moves = {
+            TargetStatus.NOT_CONTACTED: TargetStatus.MEETING_HELD,
+            TargetStatus.CONTACTED: TargetStatus.MEETING_HELD,
+        }
+    for old, new in moves.items():
+        targets.filter(status=old).update(status=new, status_changed_at=now, updated_at=now)
+    targets.filter(
+        Q(last_interaction__isnull=True) | Q(last_interaction__occurred_at__lte=interaction.occurred_at)
+    ).update(last_interaction=interaction, updated_at=now)
+
+
+def _lines(text_or_items: str | Iterable[str]) -> list[str]:
+    items = text_or_items.splitlines() if isinstance(text_or_items, str) else list(text_or_items)
+    return [item.strip()[:500] for item in items if item and item.strip()]
+
+
+@transaction.atomic
+def interaction_log(
+    *,
+    actor,
+    kind: str,
+    summary: str,
+    people: Sequence[Person] = (),
+    organizations: Sequence[Organization] = (),
+    occurred_at: dt.datetime | None = None,
+    duration_minutes: int | None = None,
+    location: str = "",
+    staff: Sequence = (),
+    states: Sequence = (),
+    pillars: Sequence = (),
+    confidential_notes: str = "",
+    sentiment: str = "",
+    stance_observed: str = "",
+    stance_confirmed: bool = False,
+    stance_person: Person | None = None,
+    asks: str = "",
+    commitments_by_them: str | Iterable[str] = (),
+    commitments_by_us: str | Iterable[str] = (),
+    is_synthetic: bool = False,
+) -> Interaction:
+    """Log a contact with one or more stakeholders (the quick log and the API both land here).
+
+    Confirming an observed stance adds it to that person's stance history; campaign targets among the
+    stakeholders move forward; the owners of the stakeholders hear about it after commit.
+    """
+    if not has_role(actor, Role.OFFICER):
+        raise DomainValidationError(_("Your role does not allow logging interactions."))
+    people, organizations = list(people), list(organizations)
+    if not people and not organizations:
+        raise DomainValidationError(
+            _("Say who the interaction was with."),
+            details={"people": [_("Choose at least one person or organization.")]},
+        )
+    if not (summary or "").strip():
+        raise DomainValidationError(_("Write a short summary."), details={"summary": [_("This field is required.")]})
+    synthetic = _check_synthetic(people=people, organizations=organizations, is_synthetic=is_synthetic)
+    if stance_confirmed and not stance_observed:
+        raise DomainValidationError(
+            _("Choose the stance you observed before confirming it."),
+            details={"stance_observed": [_("Required when the stance is confirmed.")]},
+        )
+    if stance_observed:
+        if stance_person is None and len(people) == 1:
+            stance_person = people[0]
+        if stance_person is None or stance_person.pk not in {p.pk for p in people}:
+            raise DomainValidationError(
+                _("Say whose stance you observed (one of the people present)."),
+                details={"stance_person": [_("Choose one of the people present.")]},
+            )
+
+    interaction = Interaction.objects.create(
+        kind=kind,
+        summary=summary.strip(),
+        occurred_at=occurred_at or timezone.now(),
+        duration_minutes=duration_minutes,
+        location=location,
+        confidential_notes=confidential_notes,
+        sentiment=sentiment,
+        stance_observed=stance_observed,
+        stance_confirmed=bool(stance_confirmed and stance_observed),
+        stance_person=stance_person if stance_observed else None,
+        asks=asks,
+        created_by=actor,
+        is_synthetic=synthetic,
+    )
+    interaction.people.set(people)
+    interaction.organizations.set(organizations)
+    interaction.staff.set({actor, *staff})
+    interaction.states.set(states)
+    interaction.pillars.set(pillars)
+    Commitment.objects.bulk_create(
+        [
+            Commitment(interaction=interaction, party=CommitmentParty.THEM, description=d)
+            for d in _lines(commitments_by_them)
+        ]
+        + [
+            Commitment(interaction=interaction, party=CommitmentParty.US, description=d)
+            for d in _lines(commitments_by_us)
+        ]
+    )
+    if interaction.stance_confirmed:
+        _person_set_stance(
+            person=stance_person,
+            stance=stance_observed,
+            actor=actor,
+            reason=_("Confirmed in %(kind)s on %(date)s")
+            % {"kind": interaction.get_kind_display(), "date": f"{interaction.occurred_at:%Y-%m-%d}"},
+            when=interaction.occurred_at,
+        )
+    _advance_campaign_targets(interaction=interaction, people=people, organizations=organizations)
+    job_enqueue("outreach.notify_stakeholder_owners", kwargs={"interaction_id": interaction.pk})
+    return interaction
+
+
+INTERACTION_EDITABLE_FIELDS = (
+    "kind",
+    "occurred_at",
+    "duration_minutes",
+    "location",
+    "summary",
+    "confidential_notes",
+    "sentiment",
+    "asks",
+)
+
+
+def interaction_can_edit(*, interaction: Interaction, user) -> bool:
+    """Authors (Officer and above) edit their own interactions; Leads and Admins edit any."""
+    if has_role(user, Role.LEAD):
+        return True
+    return has_role(user, Role.OFFICER) and interaction.created_by_id == user.pk
+
+
+@transaction.atomic
+def interaction_update(*, interaction: Interaction, actor, **changes) -> Interaction:
+    """Change the descriptive fields of an interaction (not who was there: log a new one for that)."""
+    if not interaction_can_edit(interaction=interaction, user=actor):
+        raise DomainValidationError(_("Only the author or a Lead can change this interaction."))
+    unknown = set(changes) - set(INTERACTION_EDITABLE_FIELDS)
+    if unknown:
+        raise DomainValidationError(
+            _("These fields cannot be changed."), details={f: [_("Read-only.")] for f in unknown}
+        )
+    interaction = Interaction.objects.select_for_update().get(pk=interaction.pk)
+    for field, value in changes.items():
+        setattr(interaction, field, value)
+    interaction.save(update_fields=[*changes, "updated_at"])
+    return interaction
+
+
+@transaction.atomic
+def follow_up_create(
+    *,
+    actor,
+    what: str,
+    assignee,
+    due_date: dt.date,
+    interaction: Interaction | None = None,
+    person: Person | None = None,
+    organization: Organization | None = None,
+) -> FollowUp:
+    """Create an open follow-up; linked to an interaction and/or the person or organization it concerns."""
+    if not has_role(actor, Role.OFFICER):
+        raise DomainValidationError(_("Your role does not allow creating follow-ups."))
+    if not (what or "").strip():
+        raise DomainValidationError(_("Say what needs doing."), details={"what": [_("This field is required.")]})
+    if not has_role(assignee, Role.VIEWER):
+        raise DomainValidationError(
+            _("The assignee must be a staff member with a role."), details={"assignee": [_("No role.")]}
+        )
+    return FollowUp.objects.create(
+        what=what.strip(),
+        assignee=assignee,
+        due_date=due_date,
+        interaction=interaction,
+        person=person,
+        organization=organization,
+        created_by=actor,
+    )
+
+
+def _follow_up_close(*, follow_up: FollowUp, actor, status: str) -> FollowUp:
+    if not (
+        has_role(actor, Role.LEAD)
+        or (has_role(actor, Role.OFFICER) and actor.pk in {follow_up.assignee_id, follow_up.created_by_id})
+    ):
+        raise DomainValidationError(_("Only the assignee, its creator or a Lead can close this follow-up."))
+    locked = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+    if locked.status == status:
+        return locked
+    if locked.status != FollowUpStatus.OPEN:
+        raise ConflictError(
+            _("This follow-up is already %(status)s.") % {"status": locked.get_status_display().lower()}
+        )
+    locked.status = status
+    locked.completed_by = actor
+    locked.completed_at = timezone.now()
+    locked.save(update_fields=["status", "completed_by", "completed_at", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def follow_up_complete(*, follow_up: FollowUp, actor) -> FollowUp:
+    """Mark done (records who and when). Completing twice is harmless; a cancelled one cannot be done."""
+    return _follow_up_close(follow_up=follow_up, actor=actor, status=FollowUpStatus.DONE)
+
+
+@transaction.atomic
+def follow_up_cancel(*, follow_up: FollowUp, actor) -> FollowUp:
+    """Cancel an open follow-up (records who and when)."""
+    return _follow_up_close(follow_up=follow_up, actor=actor, status=FollowUpStatus.CANCELLED)
+
+
+@transaction.atomic
+def campaign_create(
+    *,
+    actor,
+    name: str,
+    objective: str = "",
+    owner=None,
+    start_date: dt.date | None = None,
+    end_date: dt.date | None = None,
+) -> Campaign:
+    """Create a campaign (Lead and above)."""
+    if not has_role(actor, Role.LEAD):
+        raise DomainValidationError(_("Only Leads can create campaigns."))
+    if start_date and end_date and end_date < start_date:
+        raise DomainValidationError(
+            _("The campaign ends before it starts."), details={"end_date": [_("Must be on or after the start date.")]}
+        )
+    return Campaign.objects.create(
+        name=name, objective=objective, owner=owner or actor, start_date=start_date, end_date=end_date
+    )
+
+
+@transaction.atomic
+def campaign_targets_add(
+    *,
+    campaign: Campaign,
+    actor,
+    people: Iterable[Person] = (),
+    organizations: Iterable[Organization] = (),
+    source: str = TargetSource.MANUAL,
+) -> int:
+    """Add people and organizations as targets (ones already targeted stay as they are); returns how many are new."""
+    if not has_role(actor, Role.OFFICER):
+        raise DomainValidationError(_("Your role does not allow changing campaigns."))
+    person_ids = {p.pk for p in people}
+    org_ids = {o.pk for o in organizations}
+    person_ids -= set(campaign.targets.filter(person__in=person_ids).values_list("person_id", flat=True))
+    org_ids -= set(campaign.targets.filter(organization__in=org_ids).values_list("organization_id", flat=True))
+    rows = [CampaignTarget(campaign=campaign, person_id=pk, source=source, added_by=actor) for pk in sorted(person_ids)]
+    rows += [
+        CampaignTarget(campaign=campaign, organization_id=pk, source=source, added_by=actor) for pk in sorted(org_ids)
+    ]
+    CampaignTarget.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
+
+
+@transaction.atomic
+def campaign_targets_add_from_segment(*, campaign: Campaign, segment, actor) -> int:
+    """Add every person a saved segment currently matches (as the actor sees it)."""
+    from contacts.selectors import segment_people
+
+    added = campaign_targets_add(
+        campaign=campaign, actor=actor, people=segment_people(segment=segment, user=actor), source=TargetSource.SEGMENT
+    )
+    Campaign.objects.filter(pk=campaign.pk).update(segment_id=segment.pk, updated_at=timezone.now())
+    return added
+
+
+@transaction.atomic
+def campaign_target_set_status(*, target: CampaignTarget, status: str, actor) -> CampaignTarget:
+    """Set a target's status by hand (e.g. committed or declined)."""
+    if not has_role(actor, Role.OFFICER):
+        raise DomainValidationError(_("Your role does not allow changing campaigns."))
+    if status not in TargetStatus.values:
+        raise DomainValidationError(_("Unknown status."), details={"status": [_("Unknown status.")]})
+    target.status = status
+    target.status_changed_at = timezone.now()
+    target.save(update_fields=["status", "status_changed_at", "updated_at"])
+    return target
+
+
+@transaction.atomic
+def interaction_log_bulk(*, actor, targets: Sequence[CampaignTarget], **fields) -> list[Interaction]:
+    """Log the same outreach (e.g. one letter sent to ten governors) as one interaction per target.
+
+    All or nothing: if one target cannot be logged, none is.
+    """
+    if not targets:
+        raise DomainValidationError(_("Choose at least one target."), details={"targets": [_("Choose at least one.")]})
+    logged = []
+    for target in targets:
+        logged.append(
+            interaction_log(
+                actor=actor,
+                people=[target.person] if target.person_id else [],
+                organizations=[target.organization] if target.organization_id else [],
+                **fields,
+            )
+        )
+    return logged
+
+
+@transaction.atomic
+def calendar_token_issue(*, user) -> str:
+    """Revoke the user's current feed secret (if any) and issue a new one; returns the secret (shown once)."""
+    calendar_token_revoke(user=user)
+    token, digest = CalendarToken.new_secret()
+    CalendarToken.objects.create(user=user, token_digest=digest)
+    return token
+
+
+@transaction.atomic
+def calendar_token_revoke(*, user) -> int:
+    """Stop the user's calendar feed; returns how many secrets were revoked."""
+    return CalendarToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now(), updated_at=timezone.now()
+    )
+
+
+_TARGET_PROGRESS = {status: index for index, status in enumerate(TargetStatus.values)}
+
+
+def contact_merge_hook(*, keep, duplicate, kind: str) -> dict[str, int]:
+    """Move outreach rows from a merged-away person/organization to the one kept; returns rows moved.
+
+    Called by contacts inside its merge transaction (registered in OutreachConfig.ready), so outreach
+    history is never lost when duplicates are merged.
+    """
+    moved: dict[str, int] = {}
+    if kind == "person":
+        interactions = list(Interaction.objects.filter(people=duplicate))
+        for interaction in interactions:
+            interaction.people.remove(duplicate)
+            interaction.people.add(keep)
+        Interaction.objects.filter(stance_person=duplicate).update(stance_person=keep)
+        moved["outreach.Interaction"] = len(interactions)
+        moved["outreach.FollowUp"] = FollowUp.objects.filter(person=duplicate).update(person=keep)
+        field = "person"
+    elif kind == "organization":
+        interactions = list(Interaction.objects.filter(organizations=duplicate))
+        for interaction in interactions:
+            interaction.organizations.remove(duplicate)
+            interaction.organizations.add(keep)
+        moved["outreach.Interaction"] = len(interactions)
+        moved["outreach.FollowUp"] = FollowUp.objects.filter(organization=duplicate).update(organization=keep)
+        field = "organization"
+    else:
+        raise ValueError(f"unknown merge kind {kind!r}")
+    kept_targets = {t.campaign_id: t for t in CampaignTarget.objects.filter(**{field: keep})}
+    targets_moved = 0
+    for target in CampaignTarget.objects.filter(**{field: duplicate}):
+        targets_moved += 1
+        existing = kept_targets.get(target.campaign_id)
+        if existing is None:
+            setattr(target, field, keep)
+            target.save(update_fields=[field, "updated_at"])
+            continue
+        # Both were targeted by the same campaign: keep the further-along status.
+        if _TARGET_PROGRESS[target.status] > _TARGET_PROGRESS[existing.status]:
+            existing.status = target.status
+            existing.status_changed_at = target.status_changed_at
+            existing.last_interaction = target.last_interaction
+            existing.save(update_fields=["status", "status_changed_at", "last_interaction", "updated_at"])
+        target.delete()
+    moved["outreach.CampaignTarget"] = targets_moved
+    return moved

@@ -1,0 +1,107 @@
+"""Outreach factories. Stakeholders made here are synthetic and labelled so: no invented history for real people."""
+
+import datetime as dt
+
+import factory
+from django.utils import timezone
+
+from contacts.choices import RecordSource
+from contacts.models import Organization, Person
+from outreach.choices import FollowUpStatus, InteractionKind
+from outreach.models import Campaign, CampaignTarget, FollowUp, Interaction
+from tests.core.factories import UserFactory
+from trade.models import Pillar, State
+
+
+class StateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = State
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"{chr(65 + n // 26 % 26)}{chr(65 + n % 26)}")
+    name = factory.LazyAttribute(lambda s: f"State {s.code}")
+
+
+class PillarFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Pillar
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"pillar{n}")
+    name = factory.LazyAttribute(lambda p: p.code.title())
+
+
+class SyntheticPersonFactory(factory.django.DjangoModelFactory):
+    """A synthetic stakeholder (is_synthetic, source synthetic): safe to give test history."""
+
+    class Meta:
+        model = Person
+        skip_postgeneration_save = True
+
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    full_name = factory.LazyAttribute(lambda p: f"{p.first_name} {p.last_name}")
+    title = "Synthetic stakeholder"
+    is_synthetic = True
+    source = RecordSource.SYNTHETIC
+
+    @factory.post_generation
+    def states(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.states.set(extracted)
+
+
+class SyntheticOrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+
+    name = factory.Sequence(lambda n: f"Synthetic Org {n}")
+    org_type = "company"
+    is_synthetic = True
+    source = RecordSource.SYNTHETIC
+
+
+class InteractionFactory(factory.django.DjangoModelFactory):
+    """A synthetic interaction; pass `people=[...]` of synthetic stakeholders (the default makes one)."""
+
+    class Meta:
+        model = Interaction
+        skip_postgeneration_save = True
+
+    kind = InteractionKind.CALL
+    occurred_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=3))
+    summary = factory.Sequence(lambda n: f"Synthetic call {n} about softwood lumber")
+    created_by = factory.SubFactory(UserFactory)
+    is_synthetic = True
+
+    @factory.post_generation
+    def people(self, create, extracted, **kwargs):
+        if create:
+            self.people.set(extracted if extracted is not None else [SyntheticPersonFactory()])
+
+
+class FollowUpFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FollowUp
+
+    what = factory.Sequence(lambda n: f"Send briefing note {n}")
+    assignee = factory.SubFactory(UserFactory)
+    due_date = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=1))
+    status = FollowUpStatus.OPEN
+
+
+class CampaignFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Campaign
+
+    name = factory.Sequence(lambda n: f"Campaign {n}")
+    objective = "Explain the cost of tariffs to border states."
+    owner = factory.SubFactory(UserFactory)
+
+
+class CampaignTargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CampaignTarget
+
+    campaign = factory.SubFactory(CampaignFactory)
+    person = factory.SubFactory(SyntheticPersonFactory)

@@ -1,0 +1,295 @@
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from contacts.models import StanceEntry
+from outreach.choices import FollowUpStatus, TargetStatus
+from outreach.models import CalendarToken, FollowUp, Interaction
+from tests.outreach.factories import (
+    CampaignFactory,
+    CampaignTargetFactory,
+    FollowUpFactory,
+    InteractionFactory,
+    StateFactory,
+    SyntheticPersonFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def local_input(value: dt.datetime) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M")
+
+
+@pytest.mark.parametrize(
+    "url", ["/", "/interactions/", "/follow-ups/", "/calendar/", "/campaigns/", "/priorities/", "/coverage/"]
+)
+def test_pages_open_for_viewer(client_for, viewer, url):
+    InteractionFactory()
+    response = client_for(viewer).get(url)
+    assert response.status_code == 200
+
+
+def test_pages_need_login(client):
+    for url in ["/", "/interactions/", "/interactions/new/", "/follow-ups/", "/priorities/"]:
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/login/")
+
+
+def test_viewer_cannot_open_quick_log(client_for, viewer):
+    assert client_for(viewer).get("/interactions/new/").status_code == 403
+    assert client_for(viewer).post("/interactions/new/", {"summary": "x"}).status_code == 403
+    assert Interaction.objects.count() == 0
+
+
+def test_quick_log_prefills_person_and_saves_with_follow_up(client_for, officer):
+    person = SyntheticPersonFactory(full_name="Sam Synthetic")
+    client = client_for(officer)
+    form = client.get(f"/interactions/new/?person={person.pk}")
+    assert form.status_code == 200
+    assert f'<option value="{person.pk}" selected>' in form.content.decode()
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    response = client.post(
+        "/interactions/new/",
+        {
+            "kind": "call",
+            "people": [person.pk],
+            "occurred_at": local_input(timezone.now()),
+            "summary": "Discussed lumber duties",
+            "follow_up_what": "Send the lumber one-pager",
+            "follow_up_due": tomorrow.isoformat(),
+        },
+    )
+    interaction = Interaction.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/interactions/{interaction.pk}/"
+    follow_up = FollowUp.objects.get()
+    assert (follow_up.what, follow_up.due_date, follow_up.assignee, follow_up.person, follow_up.interaction) == (
+        "Send the lumber one-pager",
+        tomorrow,
+        officer,
+        person,
+        interaction,
+    )
+
+
+def test_quick_log_error_keeps_everything_typed(client_for, officer):
+    person = SyntheticPersonFactory()
+    client = client_for(officer)
+    response = client.post(
+        "/interactions/new/",
+        {
+            "kind": "meeting",
+            "people": [person.pk],
+            "occurred_at": "2026-01-15T10:30",
+            "summary": "",
+            "location": "Ottawa, room 4",
+            "confidential_notes": "Wants a quiet word",
+            "commitments_by_us": "Send deck",
+            "follow_up_what": "Call back",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert Interaction.objects.count() == 0
+    assert 'value="2026-01-15T10:30"' in html
+    assert 'value="Ottawa, room 4"' in html
+    assert "Wants a quiet word</textarea>" in html
+    assert "Send deck</textarea>" in html
+    assert 'value="Call back"' in html
+    assert f'<option value="{person.pk}" selected>' in html
+    assert '<option value="meeting" selected>' in html
+    assert "Give the follow-up a due date." in html
+
+
+def test_quick_log_service_error_is_shown_on_the_form(client_for, officer):
+    a, b = SyntheticPersonFactory(), SyntheticPersonFactory()
+    response = client_for(officer).post(
+        "/interactions/new/",
+        {
+            "kind": "call",
+            "people": [a.pk, b.pk],
+            "occurred_at": "2026-01-15T10:30",
+            "summary": "Group call",
+            "stance_observed": "neutral",
+            "stance_confirmed": "on",
+        },
+    )
+    assert response.status_code == 400
+    assert (
+        "Say whose stance you observed" in response.content.decode()
+        or "Choose one of the people present" in response.content.decode()
+    )
+    assert Interaction.objects.count() == 0
+    assert StanceEntry.objects.count() == 0
+
+
+def test_interaction_list_filters_and_search(client_for, viewer):
+    state = StateFactory(code="VT", name="Vermont")
+    vermonter = SyntheticPersonFactory(states=[state])
+    InteractionFactory(people=[vermonter], summary="Maple syrup and lumber")
+    InteractionFactory(summary="Steel quotas", kind="meeting")
+    client = client_for(viewer)
+    assert "Maple syrup" in client.get("/interactions/?state=VT").content.decode()
+    assert "Steel quotas" not in client.get("/interactions/?state=VT").content.decode()
+    assert "Steel quotas" in client.get("/interactions/?kind=meeting").content.decode()
+    assert "Maple syrup" not in client.get("/interactions/?q=steel").content.decode()
+
+
+def test_interaction_detail_404_for_unknown(client_for, viewer):
+    assert client_for(viewer).get("/interactions/999999/").status_code == 404
+
+
+def test_follow_up_done_without_js_and_with_htmx(client_for, officer):
+    first, second = FollowUpFactory(assignee=officer), FollowUpFactory(assignee=officer)
+    client = client_for(officer)
+    response = client.post(f"/follow-ups/{first.pk}/done/", {"next": "/follow-ups/"})
+    assert response.status_code == 302 and response["Location"] == "/follow-ups/"
+    first.refresh_from_db()
+    assert first.status == FollowUpStatus.DONE
+    response = client.post(f"/follow-ups/{second.pk}/done/", HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert f'id="follow-up-{second.pk}"' in response.content.decode()
+    assert "Done" in response.content.decode()
+    second.refresh_from_db()
+    assert second.completed_by == officer
+
+
+def test_follow_up_done_refused_for_viewer(client_for, viewer, officer):
+    item = FollowUpFactory(assignee=officer)
+    assert client_for(viewer).post(f"/follow-ups/{item.pk}/done/").status_code == 403
+    item.refresh_from_db()
+    assert item.status == FollowUpStatus.OPEN
+
+
+def test_my_follow_ups_shows_overdue_and_open_only_mine(client_for, officer, lead):
+    overdue = FollowUpFactory(assignee=officer, due_date=timezone.localdate() - dt.timedelta(days=2), what="Late one")
+    FollowUpFactory(assignee=officer, what="Tomorrow one")
+    FollowUpFactory(assignee=lead, what="Not mine")
+    response = client_for(officer).get("/follow-ups/")
+    html = response.content.decode()
+    assert "Late one" in html and "Tomorrow one" in html and "Not mine" not in html
+    assert response.context["overdue"] == [overdue]
+
+
+def test_follow_up_create_page(client_for, officer):
+    person = SyntheticPersonFactory()
+    client = client_for(officer)
+    assert client.get(f"/follow-ups/new/?person={person.pk}").status_code == 200
+    response = client.post(
+        "/follow-ups/new/",
+        {"what": "Call back", "due_date": "2030-01-02", "assignee": officer.pk, "person": person.pk},
+    )
+    assert response.status_code == 302
+    assert FollowUp.objects.get().person == person
+    bad = client.post("/follow-ups/new/", {"what": "Keep me", "due_date": "", "assignee": officer.pk})
+    assert bad.status_code == 400
+    assert 'value="Keep me"' in bad.content.decode()
+    assert FollowUp.objects.count() == 1
+
+
+def test_campaign_page_counts_filter_and_bulk_log(client_for, officer):
+    campaign = CampaignFactory(name="Border-state governors")
+    targets = [CampaignTargetFactory(campaign=campaign) for _ in range(3)]
+    CampaignTargetFactory(campaign=campaign, status=TargetStatus.DECLINED)
+    client = client_for(officer)
+    page = client.get(f"/campaigns/{campaign.pk}/")
+    assert page.status_code == 200
+    assert {v: c for v, _l, c in page.context["counts"]} == {
+        "not_contacted": 3,
+        "contacted": 0,
+        "meeting_held": 0,
+        "committed": 0,
+        "declined": 1,
+    }
+    filtered = client.get(f"/campaigns/{campaign.pk}/?status=declined")
+    assert len(filtered.context["targets"]) == 1
+    response = client.post(
+        f"/campaigns/{campaign.pk}/",
+        {
+            "targets": [targets[0].pk, targets[1].pk],
+            "kind": "letter",
+            "occurred_at": local_input(timezone.now()),
+            "summary": "Sent the letter",
+        },
+    )
+    assert response.status_code == 302
+    assert Interaction.objects.count() == 2
+    counts = {v: c for v, _l, c in client.get(f"/campaigns/{campaign.pk}/").context["counts"]}
+    assert counts["contacted"] == 2 and counts["not_contacted"] == 1
+    bad = client.post(f"/campaigns/{campaign.pk}/", {"targets": [], "kind": "letter", "summary": "Keep this"})
+    assert bad.status_code == 400
+    assert "Keep this</textarea>" in bad.content.decode()
+    assert Interaction.objects.count() == 2
+
+
+def test_campaign_target_status_by_hand(client_for, officer):
+    target = CampaignTargetFactory()
+    response = client_for(officer).post(
+        f"/campaigns/{target.campaign_id}/targets/{target.pk}/status/", {"status": "committed"}
+    )
+    assert response.status_code == 302
+    target.refresh_from_db()
+    assert target.status == TargetStatus.COMMITTED
+
+
+def test_campaign_create_page_for_leads(client_for, lead, officer):
+    person = SyntheticPersonFactory()
+    assert client_for(officer).get("/campaigns/new/").status_code == 403
+    response = client_for(lead).post(
+        "/campaigns/new/", {"name": "Governors, January", "start_date": "2026-01-01", "people": [person.pk]}
+    )
+    assert response.status_code == 302
+    assert list(lead.owned_campaigns.get().targets.values_list("person", flat=True)) == [person.pk]
+
+
+def test_calendar_feed_behind_revocable_token(client_for, client, officer):
+    person = SyntheticPersonFactory(full_name="Gov Synthetic")
+    meeting = InteractionFactory(
+        people=[person],
+        kind="meeting",
+        occurred_at=timezone.now() + dt.timedelta(days=2),
+        location="Albany, NY",
+        created_by=officer,
+        summary="SECRET-SUMMARY",
+    )
+    meeting.staff.add(officer)
+    InteractionFactory(kind="meeting", occurred_at=timezone.now() + dt.timedelta(days=2), summary="not mine")
+    logged_in = client_for(officer)
+    logged_in.post("/calendar/token/", {"action": "issue"})
+    page = logged_in.get("/calendar/")
+    feed_url = page.context["feed_url"]
+    assert feed_url and "/calendar/feed/" in feed_url
+    assert "Albany" in page.content.decode()
+    logged_in.logout()
+    path = feed_url.split("testserver", 1)[1]
+    feed = client.get(path)
+    body = feed.content.decode()
+    assert feed.status_code == 200
+    assert feed["Content-Type"].startswith("text/calendar")
+    assert body.count("BEGIN:VEVENT") == 1
+    assert f"UID:interaction-{meeting.pk}@" in body
+    assert "LOCATION:Albany\\, NY" in body
+    assert "SECRET-SUMMARY" not in body
+    assert CalendarToken.objects.get(user=officer).last_used_at is not None
+    client_for(officer).post("/calendar/token/", {"action": "revoke"})
+    client.logout()
+    assert client.get(path).status_code == 404
+    assert client.get("/calendar/feed/not-a-token.ics").status_code == 404
+
+
+def test_dashboard_shows_my_follow_ups_meetings_priorities_and_recent(client_for, officer):
+    person = SyntheticPersonFactory(full_name="Top Person", influence=5)
+    FollowUpFactory(assignee=officer, what="My task")
+    upcoming = InteractionFactory(kind="meeting", occurred_at=timezone.now() + dt.timedelta(days=1), created_by=officer)
+    upcoming.staff.add(officer)
+    InteractionFactory(summary="Team call")
+    response = client_for(officer).get("/")
+    html = response.content.decode()
+    assert "My task" in html
+    assert response.context["meetings"] == [upcoming]
+    assert person in response.context["priorities"]
+    assert "Team call" in html
+    assert "Who to call next" in html
