@@ -103,6 +103,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--load-seconds", type=int, default=60)
+    parser.add_argument("--prepare-only", action="store_true", help="Create, migrate and seed; measure nothing.")
     parser.add_argument("--skip-load", action="store_true")
     parser.add_argument("--skip-jobs", action="store_true")
     parser.add_argument("--only", nargs="*", help="Only pages whose name contains one of these words.")
@@ -115,6 +116,8 @@ def main() -> None:
     print(f"== preparing {database} ({args.scale})", flush=True)
     prepared = prepare(database, scale, reseed=args.reseed)
     print(f"   {prepared}", flush=True)
+    if args.prepare_only:
+        return
 
     from bench.bench_load import run_load
     from bench.bench_pages import markdown_table as pages_table
