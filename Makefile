@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test install install-dev lint migrate data clean-var
+.PHONY: run test install install-dev lint security migrate data clean-var
 
 $(VENV)/.runtime-installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,7 +37,13 @@ lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-test: install-dev lint
+# bandit: no medium or high finding; pip-audit: no known vulnerability in the pinned runtime
+# requirements (warns, without failing, when its vulnerability service cannot be reached).
+security: install-dev
+	$(VENV)/bin/bandit -q -r config core trade contacts outreach -ll
+	$(PY) .ci/pip_audit_gate.py requirements.txt
+
+test: install-dev lint security
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest $(PYTEST_ARGS)
 

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
 from core import views as core_views
 
@@ -12,7 +12,7 @@ api_patterns = [
     path("", include("outreach.api.urls")),
     path("", include("briefings.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("docs/", core_views.SwaggerUIView.as_view(url_name="schema"), name="swagger-ui"),
 ]
 
 urlpatterns = [

@@ -1,3 +1,4 @@
+import logging
 from functools import cached_property
 
 from django.contrib import admin
@@ -5,8 +6,11 @@ from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import QuerySet
 
-from core.models import JobSlot, OutboxMessage
-from core.roles import Role, has_role
+from core.models import AuditEvent, JobSlot, OutboxMessage
+from core.permissions import role_allowed
+from core.roles import Role
+
+security_log = logging.getLogger("envoy.security")
 
 
 class LargeTablePaginator(Paginator):
@@ -67,8 +71,11 @@ class LargeTableAdminMixin:
 
 
 def _admin_site_permission(request) -> bool:
-    """Only the Admin role (and superusers) may open Django admin."""
-    return request.user.is_active and has_role(request.user, Role.ADMIN)
+    """Only the Admin role (and superusers), verified with a second factor, may open Django admin."""
+    allowed = request.user.is_active and role_allowed(request.user, Role.ADMIN)
+    if not allowed and request.user.is_authenticated:
+        security_log.warning("access-denied user=%s path=%s reason=admin-site", request.user.username, request.path)
+    return allowed
 
 
 admin.site.has_permission = _admin_site_permission
@@ -88,3 +95,22 @@ class JobSlotAdmin(admin.ModelAdmin):
     list_display = ("job", "slot", "claimed_at")
     list_filter = ("job",)
     readonly_fields = ("job", "slot", "claimed_at")
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: the audit log is append-only (PostgreSQL refuses updates and deletes)."""
+
+    list_display = ("at", "model", "object_id", "action", "actor_label", "source", "request_id", "job_id")
+    list_filter = ("model", "action", "source")
+    search_fields = ("object_id", "actor_label", "request_id", "job_id")
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

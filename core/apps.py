@@ -9,6 +9,8 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        from core import roles, signals  # noqa: F401  (signal receivers)
+        from core import audit, roles, signals  # noqa: F401  (signal receivers)
 
         post_migrate.connect(roles.sync_role_groups_after_migrate, dispatch_uid="core.sync_role_groups")
+        audit.register_from_settings()
+        post_migrate.connect(audit.install_after_migrate, dispatch_uid="core.audit_triggers")

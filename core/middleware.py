@@ -1,11 +1,34 @@
-"""Request ids: every request gets one (or keeps the proxy's X-Request-ID) for logs and audit."""
+"""Request middleware: request ids, session timeouts, two-factor enforcement, security headers.
+
+Request ids: every request gets one (or keeps the proxy's X-Request-ID) for logs and audit.
+"""
 
 import contextvars
+import logging
 import re
+import time
 import uuid
+from contextlib import ExitStack
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.core.exceptions import MiddlewareNotUsed
+from django.db import connections
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from core.audit import audit_context
+from core.sessions import AUTH_AT_KEY, SEEN_AT_KEY, session_timestamps_set
+from core.twofactor import ENROLLED_SESSION_KEY, is_verified, second_factor_required
 
 current_request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("current_request_id", default=None)
 _VALID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+security_log = logging.getLogger("envoy.security")
 
 
 class RequestIdMiddleware:
@@ -25,6 +48,123 @@ class RequestIdMiddleware:
         return response
 
 
+class SessionTimeoutMiddleware:
+    """End a session after `SESSION_IDLE_TIMEOUT_SECONDS` without a request, or
+    `SESSION_ABSOLUTE_TIMEOUT_SECONDS` after login, whichever comes first.
+
+    The login time and last activity are written to the session at login (core.signals); activity
+    is refreshed at most once a minute so ordinary requests do not rewrite the session.
+    """
+
+    REFRESH_SECONDS = 60
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = getattr(request, "session", None)
+        if session is not None and session.get("_auth_user_id"):
+            now = time.time()
+            auth_at = session.get(AUTH_AT_KEY)
+            seen_at = session.get(SEEN_AT_KEY)
+            if auth_at is None or seen_at is None:
+                # A session from before timeouts existed: start counting now.
+                session_timestamps_set(session, now=now)
+            elif now - auth_at > settings.SESSION_ABSOLUTE_TIMEOUT_SECONDS or (
+                now - seen_at > settings.SESSION_IDLE_TIMEOUT_SECONDS
+            ):
+                kind = "absolute" if now - auth_at > settings.SESSION_ABSOLUTE_TIMEOUT_SECONDS else "idle"
+                security_log.info("session-expired user=%s kind=%s", request.user.get_username(), kind)
+                logout(request)
+                messages.info(request, _("Your session has expired. Please log in again."))
+            elif now - seen_at > self.REFRESH_SECONDS:
+                session[SEEN_AT_KEY] = now
+        return self.get_response(request)
+
+
+class TwoFactorMiddleware:
+    """Send a user who needs a second factor to the set-up or verify page until they pass it.
+
+    Applies to every page except login/logout, the two-factor pages themselves and static files;
+    API calls with a session get a 403 error envelope instead of a redirect.
+    """
+
+    EXEMPT_PREFIXES = ("/login/", "/logout/", "/account/two-factor/", "/static/", "/healthz", "/i18n/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith(self.EXEMPT_PREFIXES) or not second_factor_required(request):
+            return self.get_response(request)
+        if is_verified(request.user):
+            return self.get_response(request)
+        security_log.info("second-factor-required user=%s path=%s", request.user.get_username(), request.path)
+        if request.path.startswith("/api/"):
+            body = {
+                "error": {
+                    "code": "second_factor_required",
+                    "message": "Verify your second factor in the web interface first.",
+                    "details": {},
+                }
+            }
+            return JsonResponse(body, status=403)
+        target = "two-factor-verify" if request.session.get(ENROLLED_SESSION_KEY) else "two-factor-setup"
+        return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
+
+
+class ContentSecurityPolicyMiddleware:
+    """Send `settings.CONTENT_SECURITY_POLICY` on every response that does not set its own.
+
+    The policy allows scripts and styles from this origin only: no inline `<script>`, no
+    `style=` attributes, no third-party hosts. JavaScript lives in static files.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        policy = settings.CONTENT_SECURITY_POLICY
+        self.policy = "; ".join(f"{directive} {' '.join(sources)}".strip() for directive, sources in policy.items())
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", self.policy)
+        return response
+
+
+class PrivateNoStoreMiddleware:
+    """`Cache-Control: no-store, private` on every response to an authenticated request.
+
+    Pages and API answers for signed-in users carry personal data; no browser or proxy cache may keep
+    them. Anonymous responses (login page, health check) and static files keep their own headers.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        authenticated = "Authorization" in request.headers or (user is not None and user.is_authenticated)
+        if authenticated:
+            add_never_cache_headers(response)
+            patch_cache_control(response, private=True)
+        return response
+
+
+class AuditContextMiddleware:
+    """Attribute database writes made while handling a request to its user and request id.
+
+    The user is read when a write happens, so API token authentication (done later, by DRF) counts.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with audit_context(source="web", request=request):
+            return self.get_response(request)
+
+
 class QueryCountHeaderMiddleware:
     """Benchmarks only: count the SQL queries each request runs and send the count back as headers.
 
@@ -35,19 +175,11 @@ class QueryCountHeaderMiddleware:
     """
 
     def __init__(self, get_response):
-        from django.conf import settings
-        from django.core.exceptions import MiddlewareNotUsed
-
         if not getattr(settings, "QUERY_COUNT_HEADER", False):
             raise MiddlewareNotUsed
         self.get_response = get_response
 
     def __call__(self, request):
-        import time
-        from contextlib import ExitStack
-
-        from django.db import connections
-
         stats = {"count": 0, "seconds": 0.0}
 
         def _counting(execute, sql, params, many, context):

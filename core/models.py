@@ -1,5 +1,6 @@
-"""Shared base model and the job bookkeeping tables (outbox and scheduled slots)."""
+"""Shared base model, the job bookkeeping tables (outbox and scheduled slots) and the audit log."""
 
+from django.conf import settings
 from django.db import models
 
 
@@ -52,3 +53,48 @@ class JobSlot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} @ {self.slot}"
+
+
+class AuditEvent(models.Model):
+    """One create, update or delete of a tracked row: who, when, what changed, through which request or job.
+
+    Written by database triggers on PostgreSQL (so bulk and raw SQL writes are caught too) and by
+    model signals on SQLite; see core.audit and docs/security.md. Rows are append-only: on PostgreSQL
+    a trigger refuses UPDATE and DELETE on this table.
+
+    `before`/`after` are keyed by column name: the whole row for create (after) and delete (before),
+    only the changed columns for an update. `actor` is a user id kept even if the user is later
+    deleted (no constraint); `actor_label` is the readable name (username, `job:<task>`,
+    `command:<name>`, `database:<role>` for writes made outside the application).
+    """
+
+    class Action(models.TextChoices):
+        INSERT = "insert", "created"
+        UPDATE = "update", "updated"
+        DELETE = "delete", "deleted"
+
+    model = models.CharField(max_length=100)
+    object_id = models.CharField(max_length=64)
+    action = models.CharField(max_length=6, choices=Action.choices)
+    at = models.DateTimeField()
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_label = models.CharField(max_length=200, blank=True)
+    source = models.CharField(max_length=20, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+    job_id = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["model", "object_id", "-at"], name="auditevent_object_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.model}#{self.object_id} {self.action} by {self.actor_label}"

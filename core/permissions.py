@@ -19,8 +19,16 @@ from django.db import models
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from core.roles import Role, has_role, role_of
+from core.twofactor import is_verified
 
 security_log = logging.getLogger("envoy.security")
+
+
+def role_allowed(user, role: Role) -> bool:
+    """`has_role`, plus: Admin-level rights need a session verified with a second factor."""
+    if not has_role(user, role):
+        return False
+    return role < Role.ADMIN or is_verified(user)
 
 
 def _deny(request, reason: str) -> None:
@@ -40,7 +48,7 @@ class RoleRequiredMixin(LoginRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        if not has_role(request.user, self.required_role):
+        if not role_allowed(request.user, self.required_role):
             _deny(request, f"needs {self.required_role.group_name}")
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
@@ -54,7 +62,7 @@ def role_required(role: Role = Role.VIEWER):
         def wrapped(request, *args, **kwargs):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            if not has_role(request.user, role):
+            if not role_allowed(request.user, role):
                 _deny(request, f"needs {role.group_name}")
                 raise PermissionDenied
             return view(request, *args, **kwargs)
@@ -75,7 +83,7 @@ class RolePermission(BasePermission):
         needed = getattr(view, "read_role", Role.VIEWER)
         if request.method not in SAFE_METHODS:
             needed = getattr(view, "write_role", Role.OFFICER)
-        allowed = has_role(request.user, needed)
+        allowed = role_allowed(request.user, needed)
         if not allowed:
             _deny(request, f"needs {Role(needed).group_name}")
         return allowed
@@ -90,4 +98,13 @@ class VisibleToQuerySet(models.QuerySet):
         return self
 
 
-__all__ = ["Role", "RolePermission", "RoleRequiredMixin", "VisibleToQuerySet", "has_role", "role_of", "role_required"]
+__all__ = [
+    "Role",
+    "RolePermission",
+    "RoleRequiredMixin",
+    "VisibleToQuerySet",
+    "has_role",
+    "role_allowed",
+    "role_of",
+    "role_required",
+]

@@ -1,6 +1,7 @@
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from core.health import broker_is_up, database_is_up
 
@@ -12,3 +13,10 @@ def healthz(request):
     database_ok = database_is_up()
     body = {"database": "ok" if database_ok else "unavailable", "broker": "ok" if broker_is_up() else "unavailable"}
     return JsonResponse(body, status=200 if database_ok else 503)
+
+
+class SwaggerUIView(SpectacularSwaggerSplitView):
+    """Swagger UI from local files, with its initializer as a script file and no inline style,
+    so it works under the Content-Security-Policy."""
+
+    template_name = "core/swagger_ui.html"

@@ -3,6 +3,7 @@ from rest_framework.test import APIClient
 
 from core.roles import Role
 from tests.core.factories import UserFactory
+from tests.core.otp import otp_verify_session, otp_verify_user
 
 
 @pytest.fixture
@@ -40,10 +41,15 @@ def admin_user_role(make_user):
 
 @pytest.fixture
 def client_for(client):
-    """`client_for(user)` returns a Django test client logged in as that user."""
+    """`client_for(user)` returns a Django test client logged in as that user.
+
+    Admins get a confirmed authenticator device and a session that passed it (like a real login),
+    since Admin pages need a second factor; tests of the two-factor flow use `client.force_login`.
+    """
 
     def _login(user):
         client.force_login(user)
+        otp_verify_session(client, user)
         return client
 
     return _login
@@ -51,10 +57,11 @@ def client_for(client):
 
 @pytest.fixture
 def api_for():
-    """`api_for(user)` returns a DRF API client authenticated as that user."""
+    """`api_for(user)` returns a DRF API client authenticated as that user (Admins second-factor verified)."""
 
     def _api(user):
         api = APIClient()
+        otp_verify_user(user)
         api.force_authenticate(user)
         return api
 

@@ -4,6 +4,7 @@ Every value that differs between machines comes from the environment (django-env
 `.env.example` lists each variable with a comment.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -38,6 +39,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "django_celery_results",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     # Project apps, in dependency order: briefings -> outreach -> contacts -> trade -> core.
     "core",
     "trade",
@@ -54,9 +58,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.RequestIdMiddleware",
+    "core.middleware.ContentSecurityPolicyMiddleware",
+    "core.middleware.PrivateNoStoreMiddleware",
+    "core.middleware.SessionTimeoutMiddleware",
+    "core.middleware.TwoFactorMiddleware",
+    "core.middleware.AuditContextMiddleware",
+    # Last: turns a lockout detected during authentication into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -107,6 +119,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Login throttling (django-axes) runs before the password check; see docs/security.md.
+AUTHENTICATION_BACKENDS = [
+    "core.auth_backends.ThrottledBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+# Two-factor authentication (TOTP): required for the Admin role, available to every user.
+OTP_TOTP_ISSUER = "Envoy CRM"
+# Admins manage devices (delete a lost one) but can never read another user's secret or QR code.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
@@ -136,10 +165,27 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Envoy CRM <envoy-crm@localhost>")
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = env.int("SESSION_ABSOLUTE_TIMEOUT_SECONDS", default=12 * 3600)
+# Absolute lifetime from login (enforced by core.middleware.SessionTimeoutMiddleware, and the cookie
+# expires then too) and idle timeout (no request for that long ends the session).
+SESSION_ABSOLUTE_TIMEOUT_SECONDS = env.int("SESSION_ABSOLUTE_TIMEOUT_SECONDS", default=12 * 3600)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT_SECONDS
 SESSION_IDLE_TIMEOUT_SECONDS = env.int("SESSION_IDLE_TIMEOUT_SECONDS", default=30 * 60)
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Sent by core.middleware.ContentSecurityPolicyMiddleware. No inline scripts or styles anywhere;
+# `data:` images are for icons inside vendored stylesheets (Swagger UI).
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
@@ -187,6 +233,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI's initializer is served as a script file (SpectacularSwaggerSplitView): no inline JS.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": False},
     # One schema name for a choice set used by several apps' fields (person stance, stance observed).
     "ENUM_NAME_OVERRIDES": {"StanceEnum": "contacts.choices.Stance"},
 }
@@ -202,6 +250,16 @@ LOGGING = {
         "envoy.security": {"level": "INFO"},
     },
 }
+
+# Audit history (core.audit): models registered here, or with `@core.audit.track()` on the class.
+AUDIT_TRACKED_MODELS = [
+    "contacts.Person",
+    "contacts.Organization",
+    "contacts.Position",
+    "contacts.Relationship",
+    "contacts.ContactPoint",
+    "contacts.StanceEntry",
+]
 
 # Product settings
 CLASSIFICATION_MARKING = env("CLASSIFICATION_MARKING", default="PROTECTED B — CANADIAN EYES ONLY")

@@ -33,6 +33,8 @@ def broker_down(monkeypatch):
     dead = "redis://127.0.0.1:1/0"
     monkeypatch.setenv("CELERY_BROKER_URL", dead)
     monkeypatch.setattr(app.conf, "broker_url", dead)
+    # broker_write_url is derived from broker_url once read: point both at the closed port.
+    monkeypatch.setattr(app.conf, "broker_write_url", dead)
     monkeypatch.setitem(app.conf, "broker_transport_options", {"socket_connect_timeout": 1})
 
 

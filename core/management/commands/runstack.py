@@ -1,7 +1,7 @@
 """Run web server, Celery worker and Celery beat together in the foreground; Ctrl-C stops all."""
 
 import signal
-import subprocess  # nosec B404  fixed argument lists, no shell
+import subprocess  # nosec B404
 import sys
 import time
 
@@ -38,6 +38,7 @@ class Command(BaseCommand):
         }
         if not no_beat:
             commands["beat"] = [python, "-m", "celery", "-A", "config", "beat", "--loglevel", "INFO", "--pidfile", ""]
+        # Fixed argument lists, never a shell.
         processes = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}  # noqa: S603  # nosec B603
         self.stdout.write(
             self.style.SUCCESS(
