@@ -264,3 +264,5 @@ AUDIT_TRACKED_MODELS = [
 # Product settings
 CLASSIFICATION_MARKING = env("CLASSIFICATION_MARKING", default="PROTECTED B — CANADIAN EYES ONLY")
 DEMO_USERNAME = env("DEMO_USERNAME", default="demo")
+# Briefing packets: how long before a calendar meeting its packet is generated.
+BRIEFING_MEETING_LEAD_HOURS = env.int("BRIEFING_MEETING_LEAD_HOURS", default=48)
