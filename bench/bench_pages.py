@@ -127,17 +127,21 @@ def route_exists(path: str) -> bool:
     return True
 
 
-def admin_full_counts(path: str, username: str) -> str:
-    """Does the admin changelist run an unfiltered COUNT(*) over its table? ("no" is the target.)"""
-    from django.contrib.auth import get_user_model
+def admin_full_counts(path: str, cookie: tuple[str, str]) -> str:
+    """Does the admin changelist run an unfiltered COUNT(*) over its table? ("no" is the target.)
+
+    Runs the page in-process with the bench admin's session (the SQL is not visible over HTTP).
+    """
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     client = Client(SERVER_NAME="127.0.0.1")
-    client.force_login(get_user_model().objects.get(username=username))
+    client.cookies[cookie[0]] = cookie[1]
     with CaptureQueriesContext(connection) as captured:
-        client.get(path)
+        response = client.get(path)
+    if response.status_code != 200:
+        return f"page answered {response.status_code}"
     # Unbounded: a COUNT with neither a filter nor a LIMIT (LargeTablePaginator counts a LIMITed subquery).
     full = [
         sql
@@ -195,15 +199,23 @@ def judge(result: PageResult) -> str:
 
 
 def run_pages(
-    base: str, cookie: tuple[str, str], *, repeat: int = 30, warmup: int = 2, budget_s: float = 60, only=None
+    base: str,
+    cookie: tuple[str, str],
+    admin_cookie: tuple[str, str],
+    *,
+    repeat: int = 30,
+    warmup: int = 2,
+    budget_s: float = 60,
+    only=None,
 ) -> list[PageResult]:
+    """Measure every target; staff pages with the Lead's session, admin pages with the Admin's."""
     import requests
 
-    from bench.common import BENCH_USERNAME
-
     values = resolve_placeholders()
-    session = requests.Session()
-    session.cookies.set(cookie[0], cookie[1], domain="127.0.0.1")
+    sessions = {}
+    for name, (cookie_name, cookie_value) in {"staff": cookie, "admin": admin_cookie}.items():
+        sessions[name] = requests.Session()
+        sessions[name].cookies.set(cookie_name, cookie_value, domain="127.0.0.1")
     results = []
     for target in PAGES:
         if only and not any(word.lower() in target.name.lower() for word in only):
@@ -215,9 +227,10 @@ def run_pages(
         elif not route_exists(path):
             result.status = "not measured: not built yet"
         else:
+            session = sessions["admin" if target.kind == "admin" else "staff"]
             measure_page(session, base, result, repeat=repeat, warmup=warmup, budget_s=budget_s)
             if target.kind == "admin" and result.measured:
-                result.full_count = admin_full_counts(path, BENCH_USERNAME)
+                result.full_count = admin_full_counts(path, admin_cookie)
         result.verdict = judge(result)
         print(
             f"{result.name:40} {result.status:>6} q={result.queries_label():>6} "

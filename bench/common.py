@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 OUT_DIR = ROOT / "var" / "bench"
 BENCH_USERNAME = "synthetic-staff-01"
+BENCH_ADMIN_USERNAME = "synthetic-staff-02"
 # One throwaway key per bench process, shared by gunicorn and the in-process session maker (sessions
 # are signed with it) and not meant to outlive the run.
 _SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or "bench-" + secrets.token_urlsafe(48)
@@ -134,13 +135,15 @@ def _wait_until_up(base: str, process: subprocess.Popen, timeout: float = 60) ->
     raise RuntimeError("gunicorn did not answer in time")
 
 
-def bench_session_cookie() -> tuple[str, str]:
-    """Log the bench user in the way Django's test client `force_login` does; returns (name, value).
+def bench_session_cookie(*, username: str = BENCH_USERNAME, admin: bool = False) -> tuple[str, str]:
+    """Log a synthetic staff member in the way Django's test client `force_login` does.
 
-    The bench user is the first synthetic staff member (it owns a fifth of the synthetic records and
-    has follow-ups, so "my" panels are realistic), promoted to Admin so admin pages can be measured.
-    A session is created directly rather than through the login form, so the run does not depend on
-    login throttling or second-factor settings.
+    Returns the session cookie (name, value). Pages, the API and the load run use the first synthetic
+    staff member, a Lead (the typical user; it owns a fifth of the synthetic records and has
+    follow-ups, so "my" panels are realistic). Admin changelists use another one promoted to Admin,
+    whose session has passed its second factor (Admin pages require one), as after a real login.
+    The session is created directly rather than through the login form, so the run does not depend
+    on login throttling or on typing a one-time code.
     """
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
@@ -149,12 +152,23 @@ def bench_session_cookie() -> tuple[str, str]:
     from core.roles import Role
     from core.services import user_set_role
 
-    user = get_user_model().objects.get(username=BENCH_USERNAME)
-    user_set_role(user=user, role=Role.ADMIN)
+    user = get_user_model().objects.get(username=username)
+    user_set_role(user=user, role=Role.ADMIN if admin else Role.LEAD)
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
     store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    if admin:
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from core.twofactor import ENROLLED_SESSION_KEY
+
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+            user=user, name="bench", confirmed=True
+        )
+        store[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        store[ENROLLED_SESSION_KEY] = True
     store.create()
     return settings.SESSION_COOKIE_NAME, store.session_key
 

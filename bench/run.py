@@ -124,10 +124,11 @@ def main() -> None:
     from bench.bench_pages import resolve_placeholders, run_pages
     from bench.bench_services import markdown_table as jobs_table
     from bench.bench_services import run_services
-    from bench.common import bench_session_cookie
+    from bench.common import BENCH_ADMIN_USERNAME, bench_session_cookie
     from bench.targets import LOAD_P95_MS
 
     cookie = bench_session_cookie()
+    admin_cookie = bench_session_cookie(username=BENCH_ADMIN_USERNAME, admin=True)
     report: dict = {
         "scale": args.scale,
         "database": database,
@@ -141,7 +142,7 @@ def main() -> None:
     }
     with gunicorn(database) as base:
         print(f"== pages ({base})", flush=True)
-        pages = run_pages(base, cookie, repeat=args.repeat, only=args.only)
+        pages = run_pages(base, cookie, admin_cookie, repeat=args.repeat, only=args.only)
         report["pages"] = [p.as_dict() for p in pages]
         load = None
         if not args.skip_load:

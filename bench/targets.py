@@ -67,7 +67,7 @@ PAGES: list[Target] = [
     Target("API: priorities", "/api/priorities/", "priorities"),
     Target("API: states", "/api/states/", "list"),
     Target("API: exposure", "/api/exposure/", "list", in_query_count_test=False),
-    Target("API: briefing packets", "/api/packets/", "list"),
+    Target("API: briefing packets", "/api/briefings/", "list"),
 ]
 
 # Targets from the issue, by kind.

@@ -35,12 +35,12 @@ def _count(client, path: str) -> int:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("target", LIST_TARGETS, ids=[t.name for t in LIST_TARGETS])
-def test_query_count_is_constant_from_10_to_200_rows(target, reference_data, make_user, client):
+def test_query_count_is_constant_from_10_to_200_rows(target, reference_data, make_user, client_for):
     state = reference_data[0][0]
     path = target.path.format(state=state.code)
     if not route_exists(path):
         pytest.skip(f"{path} is not built on this branch yet")
-    client.force_login(make_user(Role.ADMIN, username="scale-admin"))
+    client = client_for(make_user(Role.ADMIN, username="scale-admin"))
     synthetic_seed(people=10, organizations=10, interactions=10, follow_ups=10, seed=1)
     _all_match_filters(state)
     small = _count(client, path)
