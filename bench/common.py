@@ -128,10 +128,10 @@ def _wait_until_up(base: str, process: subprocess.Popen, timeout: float = 60) ->
         if process.poll() is not None:
             raise RuntimeError(f"gunicorn exited with {process.returncode}; see {OUT_DIR}/gunicorn-*.log")
         try:
-            requests.get(f"{base}/healthz", timeout=2)
+            requests.get(f"{base}/healthz", timeout=10)
             return
-        except requests.ConnectionError:
-            time.sleep(0.3)
+        except requests.RequestException:
+            time.sleep(0.5)
     raise RuntimeError("gunicorn did not answer in time")
 
 
@@ -148,6 +148,7 @@ def bench_session_cookie(*, username: str = BENCH_USERNAME, admin: bool = False)
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
     from django.contrib.sessions.backends.db import SessionStore
+    from django.utils.module_loading import import_string
 
     from core.roles import Role
     from core.services import user_set_role
@@ -156,7 +157,10 @@ def bench_session_cookie(*, username: str = BENCH_USERNAME, admin: bool = False)
     user_set_role(user=user, role=Role.ADMIN if admin else Role.LEAD)
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    # The backend a password login records (the first one that can load users from the session).
+    store[BACKEND_SESSION_KEY] = next(
+        path for path in settings.AUTHENTICATION_BACKENDS if hasattr(import_string(path), "get_user")
+    )
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     if admin:
         from django_otp import DEVICE_ID_SESSION_KEY

@@ -18,6 +18,7 @@ import contextlib
 import json
 import os
 import platform
+import signal
 import subprocess
 import sys
 import time
@@ -109,6 +110,8 @@ def main() -> None:
     parser.add_argument("--only", nargs="*", help="Only pages whose name contains one of these words.")
     parser.add_argument("--write-docs", action="store_true", help="Replace this scale's tables in docs.")
     args = parser.parse_args()
+    # A plain `kill` still runs the clean-up blocks that stop gunicorn and wrk.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     scale = SCALES[args.scale]
     database = args.database or scale["database"]
