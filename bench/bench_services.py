@@ -38,8 +38,11 @@ class JobResult:
         return "met" if self.median_s < self.target_s else f"MISSED: median ≥ {self.target_s:g} s"
 
 
-def _timed(result: JobResult, func: Callable[[], str], *, repeat: int) -> None:
+def _timed(result: JobResult, func: Callable[[], str], *, repeat: int, budget_s: float = 30) -> None:
+    """Run `func` up to `repeat` times; a slow job stops repeating once `budget_s` has been spent."""
     for _ in range(repeat):
+        if sum(result.seconds) > budget_s:
+            break
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
             result.detail = func()
