@@ -2,8 +2,11 @@ import pytest
 from django.apps import apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from rest_framework.request import Request
+from rest_framework.test import APIRequestFactory
 
 from core.admin import LargeTablePaginator
+from core.api.pagination import LargeTablePagination
 from core.models import OutboxMessage
 from core.roles import Role
 
@@ -70,3 +73,16 @@ def test_outbox_changelist_runs_no_full_table_count(client_for, make_user):
     counts = [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"] and "core_outboxmessage" in q["sql"]]
     assert len(counts) == 1
     assert "LIMIT 10001" in counts[0]
+
+
+def test_api_pagination_counts_with_the_large_table_paginator():
+    tags = _tags(5).order_by("name")
+    pagination = LargeTablePagination()
+    request = Request(APIRequestFactory().get("/api/tags/", {"page_size": 2, "page": 2}))
+
+    rows = pagination.paginate_queryset(tags, request)
+    response = pagination.get_paginated_response([t.name for t in rows])
+
+    assert isinstance(pagination.page.paginator, LargeTablePaginator)
+    assert response.data["count"] == 5
+    assert response.data["results"] == ["tag 002", "tag 003"]
