@@ -75,12 +75,14 @@ def prepare(database: str, scale: dict, *, reseed: bool) -> dict:
     return {"counts": synthetic_counts(), "seed_seconds": seconds}
 
 
-def load_paths(values: dict[str, str]) -> list[str]:
+def load_paths(values: dict[str, str], exclude: list[str] | None = None) -> list[str]:
     from bench.bench_pages import fill, route_exists
     from bench.targets import PAGES
 
     paths = []
     for target in PAGES:
+        if exclude and any(word.lower() in target.name.lower() for word in exclude):
+            continue
         path = fill(target, values)
         if target.in_load_mix and path and route_exists(path):
             paths += [path] * target.in_load_mix
@@ -105,7 +107,10 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--load-seconds", type=int, default=60)
     parser.add_argument("--prepare-only", action="store_true", help="Create, migrate and seed; measure nothing.")
+    parser.add_argument("--skip-pages", action="store_true")
     parser.add_argument("--skip-load", action="store_true")
+    parser.add_argument("--load-exclude", nargs="*", help="Leave pages whose name contains these out of the mix.")
+    parser.add_argument("--label", default="", help="Suffix for the output files and the docs section.")
     parser.add_argument("--skip-jobs", action="store_true")
     parser.add_argument("--only", nargs="*", help="Only pages whose name contains one of these words.")
     parser.add_argument("--write-docs", action="store_true", help="Replace this scale's tables in docs.")
@@ -145,11 +150,11 @@ def main() -> None:
     }
     with gunicorn(database) as base:
         print(f"== pages ({base})", flush=True)
-        pages = run_pages(base, cookie, admin_cookie, repeat=args.repeat, only=args.only)
+        pages = [] if args.skip_pages else run_pages(base, cookie, admin_cookie, repeat=args.repeat, only=args.only)
         report["pages"] = [p.as_dict() for p in pages]
         load = None
         if not args.skip_load:
-            paths = load_paths(resolve_placeholders())
+            paths = load_paths(resolve_placeholders(), exclude=args.load_exclude)
             print(f"== load: {args.users} users, {args.load_seconds} s, {len(set(paths))} pages in the mix", flush=True)
             load = run_load(base, cookie, paths, users=args.users, seconds=args.load_seconds)
             print(f"   {load}", flush=True)
@@ -174,17 +179,23 @@ def main() -> None:
         f"{counts['interactions']:,} interactions (database `{database}`)."
         + (f" Seeding took {prepared['seed_seconds']:.0f} s." if prepared["seed_seconds"] else "")
         + f" Machine load average (5 min) before / after the run: {load_avg} (other work shares the 2 CPUs).",
-        "",
-        f"Pages and endpoints ({args.repeat} requests each after 2 warm-ups, one at a time, gunicorn 2 workers):",
-        "",
-        pages_table(pages),
     ]
+    if pages:
+        lines += [
+            "",
+            f"Pages and endpoints ({args.repeat} requests each after 2 warm-ups, one at a time, gunicorn 2 workers):",
+            "",
+            pages_table(pages),
+        ]
     if load:
         verdict = "met" if load["errors"] == 0 and load["p95_ms"] < LOAD_P95_MS else "MISSED"
         sat = report["saturation"]
         lines += [
             "",
-            "Load (wrk on loopback, weighted mix of the pages marked for it in `bench/targets.py`):",
+            "Load (wrk on loopback, weighted mix of the pages marked for it in `bench/targets.py`"
+            + (f"; left out: pages named {', '.join(args.load_exclude)}" if args.load_exclude else "")
+            + "). wrk counts requests that completed within the run; a request still waiting at the end is "
+            "in neither column:",
             "",
             "| Run | Requests | Req/s | Errors | p50 ms | p95 ms | p99 ms | Target (0 errors, p95 < 300 ms) |",
             "|---|---:|---:|---:|---:|---:|---:|---|",
@@ -198,11 +209,13 @@ def main() -> None:
     if jobs:
         lines += ["", "Jobs (in-process, the owning app's service):", "", jobs_table(jobs)]
     body = "\n".join(lines)
-    (OUT_DIR / f"{database}.json").write_text(json.dumps(report, indent=2, default=str))
-    (OUT_DIR / f"{database}.md").write_text(body + "\n")
-    print(f"== written {OUT_DIR / (database + '.md')}")
+    name = database + (f"-{args.label}" if args.label else "")
+    (OUT_DIR / f"{name}.json").write_text(json.dumps(report, indent=2, default=str))
+    (OUT_DIR / f"{name}.md").write_text(body + "\n")
+    print(f"== written {OUT_DIR / (name + '.md')}")
     if args.write_docs:
-        DOCS.write_text(replace_section(DOCS.read_text() if DOCS.exists() else "", args.scale, body))
+        marker = args.scale + (f"-{args.label}" if args.label else "")
+        DOCS.write_text(replace_section(DOCS.read_text() if DOCS.exists() else "", marker, body))
         print(f"== updated {DOCS}")
 
 
