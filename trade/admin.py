@@ -297,6 +297,12 @@ class TariffScenarioAdmin(admin.ModelAdmin):
             scenario=TariffScenario.objects.get(pk=form.instance.pk), changes=changes, rates=rates, actor=request.user
         )
 
+    def construct_change_message(self, request, form, formsets, add=False):
+        if add:
+            return super().construct_change_message(request, form, formsets, add)
+        # The inline formsets were applied to the new version, not saved on this one.
+        return [{"changed": {"fields": form.changed_data + ["rates (new version)"]}}]
+
     def response_change(self, request, obj):
         new = getattr(request, "_scenario_new_version", None)
         if new is None:

@@ -236,7 +236,12 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI's initializer is served as a script file (SpectacularSwaggerSplitView): no inline JS.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": False},
     # One schema name for a choice set used by several apps' fields (person stance, stance observed).
-    "ENUM_NAME_OVERRIDES": {"StanceEnum": "contacts.choices.Stance"},
+    "ENUM_NAME_OVERRIDES": {
+        "StanceEnum": "contacts.choices.Stance",
+        "InteractionKindEnum": "outreach.choices.InteractionKind",
+        "ContactKindEnum": "contacts.choices.ContactKind",
+        "RelationshipKindEnum": "contacts.choices.RelationshipKind",
+    },
 }
 
 LOGGING = {
@@ -259,6 +264,15 @@ AUDIT_TRACKED_MODELS = [
     "contacts.Relationship",
     "contacts.ContactPoint",
     "contacts.StanceEntry",
+    "outreach.Interaction",
+    "outreach.Commitment",
+    "outreach.FollowUp",
+    "outreach.Campaign",
+    "outreach.CampaignTarget",
+    "trade.TariffScenario",
+    "trade.ScenarioRate",
+    "trade.ScenarioChapterRate",
+    "trade.DataRelease",
 ]
 
 # Product settings

@@ -20,8 +20,11 @@ from trade.models import (
     HSChapter,
     ImportRun,
     NationalTradeFlow,
+    Pillar,
+    PillarHSCode,
     ScenarioChapterRate,
     State,
+    StateEconomics,
     TariffScenario,
     TradeFlow,
 )
@@ -47,6 +50,12 @@ def bundled(django_db_setup, django_db_blocker):
         NationalTradeFlow.objects.all().delete()
         ImportRun.objects.all().delete()
         DataRelease.objects.all().delete()
+        # Reference rows too, so later tests start from an empty database as pytest-django promises.
+        StateEconomics.objects.all().delete()
+        PillarHSCode.objects.all().delete()
+        Pillar.objects.all().delete()
+        HSChapter.objects.all().delete()
+        State.objects.all().delete()
 
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("bundled")]

@@ -69,8 +69,8 @@ def _count(callable_):
         "/admin/trade/pillarhscode/",
     ],
 )
-def test_query_count_is_constant_from_10_to_200_rows(url, make_user, client):
-    client.force_login(make_user(Role.ADMIN, username="admin", is_staff=True, is_superuser=True))
+def test_query_count_is_constant_from_10_to_200_rows(url, make_user, client_for):
+    client = client_for(make_user(Role.ADMIN, username="admin", is_staff=True, is_superuser=True))
     params = {"page_size": 200} if url.startswith("/api/") else {}
     _world(10)
     small = _count(lambda: client.get(url, params))
