@@ -49,3 +49,15 @@ test: install-dev lint security
 
 clean-var:
 	rm -rf var/broker var/envoy.sqlite3* var/staticfiles
+
+# --- Benchmarks (PostgreSQL at 127.0.0.1:5432 and `wrk` needed; see docs/performance.md) -----------
+.PHONY: bench-smoke bench-10k bench-100k
+
+bench-smoke: install-dev
+	$(PY) bench/run.py --scale smoke --repeat 5 --load-seconds 10
+
+bench-10k: install-dev
+	$(PY) bench/run.py --scale 10k --write-docs
+
+bench-100k: install-dev
+	$(PY) bench/run.py --scale 100k --write-docs
