@@ -336,3 +336,10 @@ def test_people_search_options_keep_the_chosen(client_for, officer, viewer):
     assert html.index(f'<option value="{chosen.pk}" selected>') < html.index(f'<option value="{match.pk}">')
     assert "Other Name" not in html
     assert client_for(viewer).get("/interactions/people-options/?people_q=j").status_code == 403
+
+
+def test_campaign_page_without_owner(client_for, viewer):
+    campaign = CampaignFactory(owner=None, name="Ownerless push")
+    page = client_for(viewer).get(f"/campaigns/{campaign.pk}/")
+    assert page.status_code == 200
+    assert "Ownerless push" in page.content.decode()
