@@ -40,7 +40,7 @@ lint: install-dev
 # bandit: no medium or high finding; pip-audit: no known vulnerability in the pinned runtime
 # requirements (warns, without failing, when its vulnerability service cannot be reached).
 security: install-dev
-	$(VENV)/bin/bandit -q -r config core trade contacts outreach -ll
+	$(VENV)/bin/bandit -q -r config core trade contacts outreach briefings -ll
 	$(PY) .ci/pip_audit_gate.py requirements.txt
 
 test: install-dev lint security

@@ -5,6 +5,8 @@ Rules, not a model: each ask says why it is suggested, so staff can judge it.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.utils.translation import gettext as _
 
 from briefings.formatting import jobs, usd_short
@@ -31,21 +33,21 @@ def recommended_asks(*, context: dict) -> list[dict]:
             )
     if exposure and state:
         total = exposure["total"]
-        asks.append(
-            {
-                "text": _(
+        values = {"name": name, "state": state["name"], "duty": usd_short(total["us_duty_cost"])}
+        if Decimal(total["jobs_at_risk_central"] or 0) > 0:
+            text = _(
+                "Ask %(name)s to say publicly what the scenario would cost %(state)s: %(duty)s in US duties on "
+                "imports from Canada and about %(jobs)s jobs at risk (central estimate)."
+            ) % {**values, "jobs": jobs(total["jobs_at_risk_central"])}
+        else:
+            text = (
+                _(
                     "Ask %(name)s to say publicly what the scenario would cost %(state)s: %(duty)s in US duties on "
-                    "imports from Canada and about %(jobs)s jobs at risk (central estimate)."
+                    "imports from Canada, paid by the state's importers and consumers."
                 )
-                % {
-                    "name": name,
-                    "state": state["name"],
-                    "duty": usd_short(total["us_duty_cost"]),
-                    "jobs": jobs(total["jobs_at_risk_central"]),
-                },
-                "why": _("Exposure under the chosen scenario."),
-            }
-        )
+                % values
+            )
+        asks.append({"text": text, "why": _("Exposure under the chosen scenario.")})
         if exposure["pillars"]:
             top = max(exposure["pillars"], key=lambda row: float(row["us_duty_cost"] or 0))
             asks.append(

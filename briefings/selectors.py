@@ -8,7 +8,6 @@ lists so the assembled context can be stored as JSON and compared between versio
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 
 from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
@@ -19,17 +18,8 @@ from contacts.choices import PersonKind
 from contacts.models import CommitteeMembership, Organization, Person, Position, Relationship
 from outreach.choices import CommitmentStatus, FollowUpStatus
 from outreach.models import Commitment, FollowUp, Interaction
-from trade.choices import Flow
-from trade.models import (
-    ExposureFigure,
-    ExposureSnapshot,
-    HSChapter,
-    PillarHSCode,
-    State,
-    StateEconomics,
-    TariffScenario,
-    TradeFlow,
-)
+from trade import selectors as trade_selectors
+from trade.models import ExposureFigure, State, StateEconomics, TariffScenario, TradeFlow
 
 TREND_YEARS = 12
 # Committees with jurisdiction over trade and energy (codes as in the congress-legislators data).
@@ -94,40 +84,45 @@ def template_default() -> PacketTemplate:
 
 
 def scenario_for_packet(*, slug: str | None) -> TariffScenario | None:
-    """The current version of the scenario `slug`, or the default scenario when no slug is given."""
-    scenarios = TariffScenario.objects.filter(is_current_version=True)
-    if slug:
-        return scenarios.filter(slug=slug).first()
-    return scenarios.filter(is_default=True).first() or scenarios.order_by("name").first()
+    """The current version of the scenario `slug` (the default scenario without a slug); None if none."""
+    try:
+        return trade_selectors.scenario_get(slug=slug)
+    except TariffScenario.DoesNotExist:
+        return None
 
 
-def _is_partial_year(year: int) -> bool:
-    return year >= timezone.localdate().year
+def _is_partial_year(row: dict) -> bool:
+    # Trade marks years summed from incomplete monthly detail; the current year is never complete either.
+    return bool(row.get("partial")) or row["year"] >= timezone.localdate().year
 
 
 def trade_series(*, state: State, years: int = TREND_YEARS) -> dict:
-    """Annual exports to / imports from Canada for the last `years` years with data (effective rows)."""
-    rows = (
-        TradeFlow.objects.effective()
-        .annual_totals()
-        .filter(state=state)
-        .order_by()
-        .values("year", "flow", "release_id")
-        .annotate(value=Sum("value_usd"))
+    """Annual exports to / imports from Canada for the last `years` years with data, as trade has them."""
+    latest_year = (
+        TradeFlow.objects.effective().filter(state=state).order_by("-year").values_list("year", flat=True).first()
     )
-    by_year: dict[int, dict] = {}
-    releases: set[int] = set()
-    for row in rows:
-        entry = by_year.setdefault(row["year"], {"year": row["year"], "exports": None, "imports": None})
-        entry["exports" if row["flow"] == Flow.EXPORT else "imports"] = int(row["value"])
-        releases.add(row["release_id"])
-    years_sorted = sorted(by_year)[-years:]
+    if latest_year is None:
+        return {"series": [], "latest": None, "release_ids": []}
+    first_year = latest_year - years + 1
     series = []
-    for year in years_sorted:
-        entry = by_year[year]
-        entry["partial"] = _is_partial_year(year)
-        entry["two_way"] = (entry["exports"] or 0) + (entry["imports"] or 0)
-        series.append(entry)
+    for row in trade_selectors.trade_series_for_state(state=state, first_year=first_year):
+        series.append(
+            {
+                "year": row["year"],
+                "exports": int(row["exports"]),
+                "imports": int(row["imports"]),
+                "two_way": int(row["exports"]) + int(row["imports"]),
+                "partial": _is_partial_year(row),
+                "months": row.get("months", 12),
+            }
+        )
+    releases = (
+        TradeFlow.objects.effective()
+        .filter(state=state, year__gte=first_year, hs_chapter__isnull=True, month__isnull=True)
+        .order_by()
+        .values_list("release_id", flat=True)
+        .distinct()
+    )
     latest_full = next((row for row in reversed(series) if not row["partial"]), None)
     return {"series": series, "latest": latest_full, "release_ids": sorted(releases)}
 
@@ -168,67 +163,35 @@ def trade_detail(*, state: State, top_n: int = 8) -> dict | None:
     full_years = [year for year, months in months_by_year.items() if months == 12]
     year = max(full_years) if full_years else max(months_by_year)
     months = months_by_year[year]
-    cells = (
-        TradeFlow.objects.effective()
-        .filter(state=state, year=year, month__isnull=False, hs_chapter__isnull=False)
-        .order_by()
-        .values("hs_chapter_id", "flow", "release_id")
-        .annotate(value=Sum("value_usd"))
-    )
-    by_chapter: dict[int, dict[str, int]] = defaultdict(lambda: {"exports": 0, "imports": 0})
-    releases: set[int] = set()
-    for cell in cells:
-        key = "exports" if cell["flow"] == Flow.EXPORT else "imports"
-        by_chapter[cell["hs_chapter_id"]][key] += int(cell["value"])
-        releases.add(cell["release_id"])
-    chapters = HSChapter.objects.in_bulk(list(by_chapter))
-    chapter_rows = [
+    pillars = [
         {
-            "code": chapters[pk].code,
-            "name": chapters[pk].name,
-            **values,
-            "two_way": values["exports"] + values["imports"],
+            "code": row["pillar"].code,
+            "name": row["pillar"].name,
+            "exports": int(row["exports"]),
+            "imports": int(row["imports"]),
+            "approximate": row["partial_chapter"],
         }
-        for pk, values in by_chapter.items()
+        for row in trade_selectors.trade_by_pillar_for_state(state=state, year=year)
+        if row["exports"] or row["imports"]
     ]
-    chapter_rows.sort(key=lambda row: (-row["two_way"], row["code"]))
-
-    pillar_rows: dict[int, dict] = {}
-    # The trade app's map says which codes count their whole chapter for a pillar (and flags the
-    # pillars that are therefore a partial-chapter approximation).
-    codes = PillarHSCode.objects.filter(counts_at_chapter_level=True).select_related("pillar")
-    for code in codes.order_by("pillar__name", "hs_code"):
-        entry = pillar_rows.setdefault(
-            code.pillar_id,
-            {
-                "code": code.pillar.code,
-                "name": code.pillar.name,
-                "chapters": set(),
-                "approximate": code.pillar.is_partial_chapter_approximation,
-            },
-        )
-        entry["chapters"].add(code.chapter_id)
-    pillars = []
-    for entry in pillar_rows.values():
-        exports = sum(by_chapter[pk]["exports"] for pk in entry["chapters"] if pk in by_chapter)
-        imports = sum(by_chapter[pk]["imports"] for pk in entry["chapters"] if pk in by_chapter)
-        if exports or imports:
-            pillars.append(
-                {
-                    "code": entry["code"],
-                    "name": entry["name"],
-                    "exports": exports,
-                    "imports": imports,
-                    "approximate": entry["approximate"],
-                }
-            )
     pillars.sort(key=lambda row: -(row["exports"] + row["imports"]))
+    chapters = [
+        {**row, "exports": int(row["exports"]), "imports": int(row["imports"])}
+        for row in trade_selectors.trade_top_chapters_for_state(state=state, year=year, n=top_n)
+    ]
+    releases = (
+        TradeFlow.objects.effective()
+        .filter(state=state, year=year, hs_chapter__isnull=False)
+        .order_by()
+        .values_list("release_id", flat=True)
+        .distinct()
+    )
     return {
         "year": year,
         "months": months,
         "partial": months < 12,
         "pillars": pillars,
-        "chapters": chapter_rows[:top_n],
+        "chapters": chapters,
         "release_ids": sorted(releases),
     }
 
@@ -244,16 +207,9 @@ def exposure_for_state(*, state: State, scenario: TariffScenario | None) -> dict
     """The state's total and per-pillar exposure in the scenario's current snapshot (None if none)."""
     if scenario is None:
         return None
-    snapshot = ExposureSnapshot.objects.current().filter(scenario=scenario).first()
-    if snapshot is None:
-        return None
-    figures = list(
-        ExposureFigure.objects.filter(snapshot=snapshot, state=state, hs_chapter__isnull=True)
-        .select_related("pillar")
-        .order_by("pillar__name")
-    )
-    total = next((figure for figure in figures if figure.pillar_id is None), None)
-    if total is None:
+    exposure = trade_selectors.exposure_for_state(state=state, scenario=scenario)
+    snapshot, total = exposure["snapshot"], exposure["total"]
+    if snapshot is None or total is None:
         return None
     states_ranked = ExposureFigure.objects.filter(
         snapshot=snapshot, pillar__isnull=True, hs_chapter__isnull=True, rank__isnull=False
@@ -268,10 +224,24 @@ def exposure_for_state(*, state: State, scenario: TariffScenario | None) -> dict
         "rank_of": states_ranked,
         "pillars": [
             {"code": figure.pillar.code, "name": figure.pillar.name, **_figure_dict(figure)}
-            for figure in figures
-            if figure.pillar_id is not None
+            for figure in exposure["pillars"]
         ],
     }
+
+
+def exposure_by_scenario(*, state: State) -> list[dict]:
+    """The state's totals under every current scenario version, for comparing scenarios side by side."""
+    return [
+        {
+            "slug": row["scenario"].slug,
+            "name": row["scenario"].name,
+            "version": row["scenario"].version,
+            "snapshot_id": row["snapshot"].pk,
+            "is_synthetic": row["scenario"].is_synthetic,
+            **_figure_dict(row["figure"]),
+        }
+        for row in trade_selectors.exposure_by_scenario_for_state(state=state)
+    ]
 
 
 EXPOSURE_FIELDS = (
@@ -380,6 +350,7 @@ def person_profile(*, person: Person) -> dict:
         "term_end": person.term_end.isoformat() if person.term_end else None,
         "states": [{"code": state.code, "name": state.name} for state in person.states.all()],
         "pillars": [pillar.name for pillar in person.pillars.all()],
+        "pillar_codes": [pillar.code for pillar in person.pillars.all()],
         "positions": [
             {"title": position.title, "organization": position.organization.name} for position in person.positions.all()
         ],
@@ -431,6 +402,7 @@ def organization_profile(*, organization: Organization) -> dict:
         "parent": organization.parent.name if organization.parent_id else "",
         "owner": (organization.owner.get_full_name() or organization.owner.username) if organization.owner_id else "",
         "pillars": [pillar.name for pillar in organization.pillars.all()],
+        "pillar_codes": [pillar.code for pillar in organization.pillars.all()],
         "states": [
             {"code": p.state.code, "name": p.state.name, "employees": p.employees}
             for p in organization.state_presence.all()
@@ -545,7 +517,7 @@ def history_for(
             "summary": item.summary,
             "asks": item.asks,
             "sentiment": str(item.get_sentiment_display()) if item.sentiment else "",
-            "confidential_notes": notes or "",
+            "visible_confidential_notes": notes or "",
             "is_synthetic": item.is_synthetic,
         }
 
@@ -588,7 +560,7 @@ def history_for(
             }
             for f in follow_ups
         ],
-        "has_confidential": any(item["confidential_notes"] for item in past_rows),
+        "has_confidential": any(item["visible_confidential_notes"] for item in past_rows),
     }
 
 

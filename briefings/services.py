@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from briefings import selectors
 from briefings.asks import recommended_asks
@@ -29,18 +30,20 @@ from trade.models import State
 log = logging.getLogger(__name__)
 
 GENERATE_TASK = "briefings.generate_packet"
+# Longer than the generation task's hard time limit: a packet "running" for longer lost its worker.
+RUNNING_STALE_AFTER = dt.timedelta(minutes=15)
 PACKET_QUEUE = "packets"
 
-CAVEAT_ORIGIN = (
+CAVEAT_ORIGIN = gettext_lazy(
     "BTS TransBorder figures record the state where an export shipment begins, or an import shipment "
     "ends, its journey in the United States — not where the goods were made or used."
 )
-CAVEAT_BALANCE = (
+CAVEAT_BALANCE = gettext_lazy(
     "The United States does not publish state trade balances: the difference between a state's exports "
     'and imports is not a "deficit with Canada" and is never labelled one here.'
 )
-CAVEAT_SURFACE = "Before November 2003 BTS covered surface modes only (no air or vessel shipments)."
-CAVEAT_PILLARS = (
+CAVEAT_SURFACE = gettext_lazy("Before November 2003 BTS covered surface modes only (no air or vessel shipments).")
+CAVEAT_PILLARS = gettext_lazy(
     "Pillar figures add up the HS chapters that hold each pillar's products; where a pillar covers only "
     "part of a chapter the whole chapter is counted (marked ≈). Pillars overlap: do not add them."
 )
@@ -210,6 +213,7 @@ def packet_assemble(*, packet: BriefingPacket) -> dict:
         "state": None,
         "trade": None,
         "exposure": None,
+        "exposure_by_scenario": [],
         "who_matters": None,
         "history": None,
         "talking_points": [],
@@ -265,6 +269,7 @@ def packet_assemble(*, packet: BriefingPacket) -> dict:
         if exposure:
             release_ids.update(exposure["release_ids"])
         context["exposure"] = exposure
+        context["exposure_by_scenario"] = selectors.exposure_by_scenario(state=state)
         if Section.WHO_MATTERS in sections and packet.target_kind in (TargetKind.STATE, TargetKind.ORGANIZATION):
             context["who_matters"] = selectors.who_matters_in_state(state=state)
     user = packet.requested_by
@@ -286,7 +291,12 @@ def packet_assemble(*, packet: BriefingPacket) -> dict:
     context["asks"] = recommended_asks(context=context)
     context["caveats"] = _caveats(context)
     context["sources"] = selectors.releases_used(ids=release_ids)
-    context["snapshot_ids"] = [context["exposure"]["snapshot_id"]] if context["exposure"] else []
+    # The chosen scenario's snapshot first, then the others printed in the scenario comparison.
+    snapshot_ids = [context["exposure"]["snapshot_id"]] if context["exposure"] else []
+    snapshot_ids += [
+        row["snapshot_id"] for row in context["exposure_by_scenario"] if row["snapshot_id"] not in snapshot_ids
+    ]
+    context["snapshot_ids"] = snapshot_ids
     context["has_confidential"] = bool(context["history"] and context["history"]["has_confidential"])
     return context
 
@@ -331,20 +341,23 @@ def _assemble_campaign(*, packet: BriefingPacket, context: dict) -> dict:
 
 
 def _pillar_priority(context: dict) -> list[str]:
-    """Pillars in the order they matter for this target: the state's largest pillars by two-way trade."""
+    """Pillars in the order they matter for this target: the target's own pillars (as staff tagged
+    them), then the state's largest pillars by two-way trade."""
+    own = (context.get("person") or context.get("organization") or {}).get("pillar_codes", [])
     detail = (context.get("trade") or {}).get("detail")
-    return [row["code"] for row in detail["pillars"]] if detail else []
+    by_trade = [row["code"] for row in detail["pillars"]] if detail else []
+    return list(dict.fromkeys([*own, *by_trade]))
 
 
 def _caveats(context: dict) -> list[str]:
-    caveats = [_(CAVEAT_ORIGIN), _(CAVEAT_BALANCE)]
+    caveats = [str(CAVEAT_ORIGIN), str(CAVEAT_BALANCE)]
     trade = context.get("trade")
     if trade:
         if any(row["partial"] for row in trade["series"]):
             years = ", ".join(str(row["year"]) for row in trade["series"] if row["partial"])
             caveats.append(_("%(years)s: partial year, figures to date only.") % {"years": years})
         if trade["series"] and trade["series"][0]["year"] < 2004:
-            caveats.append(_(CAVEAT_SURFACE))
+            caveats.append(str(CAVEAT_SURFACE))
         detail = trade.get("detail")
         if detail:
             if detail["partial"]:
@@ -352,7 +365,7 @@ def _caveats(context: dict) -> list[str]:
                     _("Pillar and chapter figures for %(year)s cover %(months)s months only (partial year).")
                     % {"year": detail["year"], "months": detail["months"]}
                 )
-            caveats.append(_(CAVEAT_PILLARS))
+            caveats.append(str(CAVEAT_PILLARS))
         if trade.get("gdp"):
             caveats.append(
                 _("Share of GDP uses %(year)s GDP (%(source)s).")
@@ -389,6 +402,8 @@ def packet_generate(*, packet_id: int) -> BriefingPacket | None:
         packet = BriefingPacket.objects.select_for_update().filter(pk=packet_id).first()
         if packet is None or packet.status in (PacketStatus.DONE, PacketStatus.FAILED):
             return packet
+        if packet.status == PacketStatus.RUNNING and packet.started_at > timezone.now() - RUNNING_STALE_AFTER:
+            return packet  # another worker is on it; a run older than the task time limit died and is redone
         packet.status = PacketStatus.RUNNING
         packet.started_at = timezone.now()
         packet.save(update_fields=["status", "started_at", "updated_at"])
@@ -423,12 +438,17 @@ def packet_generate(*, packet_id: int) -> BriefingPacket | None:
 
 
 def _batch_progress(*, packet: BriefingPacket) -> None:
-    """When the last child of a batch finishes, render the batch's own summary packet."""
+    """When the last child of a batch finishes, render the batch's own summary packet.
+
+    Children finishing at the same time take the parent's row lock in turn, so the one that counts
+    last sees every sibling finished (two workers cannot both miss it)."""
     if not packet.batch_parent_id:
         return
-    progress = selectors.packet_batch_progress(packet=packet.batch_parent)
+    with transaction.atomic():
+        parent = BriefingPacket.objects.select_for_update().get(pk=packet.batch_parent_id)
+        progress = selectors.packet_batch_progress(packet=parent)
     if progress["finished"] == progress["total"]:
-        packet_generate(packet_id=packet.batch_parent_id)
+        packet_generate(packet_id=parent.pk)
 
 
 def packet_notify_meeting_staff(*, packet_id: int) -> int:

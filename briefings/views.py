@@ -113,6 +113,11 @@ class PacketStatusView(RoleRequiredMixin, View):
 
     def get(self, request, pk: int):
         packet = _packet_or_404(request, pk)
+        if request.headers.get("HX-Request") and packet.is_finished:
+            # Finished: reload the whole page so the versions table and batch list are current too.
+            response = HttpResponse(status=204)
+            response["HX-Refresh"] = "true"
+            return response
         return render(
             request,
             "briefings/_packet_status.html",

@@ -1,9 +1,13 @@
 """Briefing factories. Scenarios and exposure figures made here are synthetic and flagged so."""
 
 import datetime as dt
+import gzip
+import io
 from decimal import Decimal
+from pathlib import Path
 
 import factory
+from django.conf import settings
 
 from briefings.models import BriefingPacket, PacketTemplate, TalkingPoint
 from trade.choices import SnapshotStatus
@@ -78,9 +82,41 @@ class PacketFactory(factory.django.DjangoModelFactory):
         model = BriefingPacket
 
     target_kind = "state"
-    state = factory.Iterator(State.objects.order_by("code"))
+    # Looked up per row (not a cached iterator): each test has its own states.
+    state = factory.Sequence(lambda n: State.objects.order_by("code")[n % State.objects.count()])
     target_key = factory.Sequence(lambda n: f"state:T{n}")
     target_label = factory.LazyAttribute(lambda p: p.state.name)
     version = 1
     template = factory.SubFactory(PacketTemplateFactory)
     template_version = 1
+
+
+def _subset(content: str, states: set[str]) -> bytes:
+    lines = content.splitlines(keepends=True)
+    column = lines[0].rstrip("\r\n").split(",").index("state")
+    return "".join([lines[0], *(line for line in lines[1:] if line.split(",")[column] in states)]).encode()
+
+
+def import_state_trade(*codes: str, scenarios: bool = False) -> None:
+    """Import the bundled BTS state files, cut to `codes`, through trade's own importer, so packets read
+    figures exactly as the trade engine stores them. `scenarios=True` also loads the bundled scenarios
+    and computes their exposure snapshots with the trade engine. Needs the reference data loaded."""
+    from trade.public_data import bundled_trade_files, load_scenarios
+    from trade.services import trade_file_import
+
+    data = Path(settings.BASE_DIR) / "data" / "trade"
+    for file_name, fmt, info in bundled_trade_files():
+        if "national" in file_name:
+            continue
+        raw = (data / file_name).read_bytes()
+        text = gzip.decompress(raw).decode() if file_name.endswith(".gz") else raw.decode()
+        run = trade_file_import(
+            content=_subset(text, set(codes)),
+            file_name=file_name,
+            format=fmt,
+            release_info=info,
+            enqueue_refresh=False,
+        )
+        assert run.status == "succeeded", run.message
+    if scenarios:
+        load_scenarios(stdout=io.StringIO())

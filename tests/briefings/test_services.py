@@ -7,12 +7,12 @@ from pypdf import PdfReader
 
 from briefings.choices import PacketStatus, TargetKind
 from briefings.models import BriefingPacket
-from briefings.services import packet_compare
+from briefings.services import packet_compare, packet_generate
 from core.errors import ConflictError
 from core.models import OutboxMessage
 from core.roles import Role
 from outreach.models import Campaign, CampaignTarget
-from tests.briefings.factories import PacketTemplateFactory
+from tests.briefings.factories import PacketFactory, PacketTemplateFactory
 from tests.outreach.factories import InteractionFactory, SyntheticOrganizationFactory, SyntheticPersonFactory
 from trade.models import State
 
@@ -47,7 +47,7 @@ def test_confidential_notes_absent_for_a_viewer_even_when_the_template_asks(pers
     assert SECRET not in packet.html
     assert SECRET not in _pdf_text(packet)
     assert packet.has_confidential is False
-    assert packet.figures["history"]["interactions"][0]["confidential_notes"] == ""
+    assert packet.figures["history"]["interactions"][0]["visible_confidential_notes"] == ""
 
 
 def test_confidential_notes_present_for_a_lead_when_the_template_asks(person_with_secret, lead, request_packet):
@@ -160,3 +160,55 @@ def test_compare_lists_moved_figures_and_new_interactions(reference_data, state_
 
     assert [(row["label"], row["delta"]) for row in comparison["moved"]] == [("Exports to Canada, 2024", 1_000_000)]
     assert [row["id"] for row in comparison["new_interactions"]] == [new_call.pk]
+
+
+def test_talking_points_follow_the_targets_own_pillars_first(reference_data, state_trade, viewer, request_packet):
+    from briefings.public_data import load_talking_points
+    from trade.models import Pillar
+
+    state_trade("MI")
+    load_talking_points(stdout=io.StringIO())
+    person = SyntheticPersonFactory(states=[State.objects.get(code="MI")])
+    person.pillars.set([Pillar.objects.get(code="defense")])
+
+    packet = request_packet(target_kind=TargetKind.PERSON, target=person, actor=viewer)
+
+    pillars = [point["pillar"] for point in packet.figures["talking_points"]]
+    # Defense (tagged by staff) first, then Michigan's largest pillars by trade (autos leads).
+    assert pillars[:3] == ["Defense", "Defense", "Autos"]
+
+
+def test_caveats_label_partial_years_and_never_call_the_gap_a_deficit(
+    reference_data, state_trade, viewer, request_packet
+):
+    from briefings.services import _caveats
+
+    context = {
+        "trade": {
+            "series": [{"year": 2025, "partial": False}, {"year": 2026, "partial": True}],
+            "detail": {"year": 2024, "months": 8, "partial": True},
+            "gdp": None,
+        },
+        "exposure": None,
+        "scenario": None,
+    }
+
+    caveats = _caveats(context)
+
+    assert "2026: partial year, figures to date only." in caveats
+    assert "Pillar and chapter figures for 2024 cover 8 months only (partial year)." in caveats
+    state_trade("VT")
+    packet = request_packet(target_kind=TargetKind.STATE, target=State.objects.get(code="VT"), actor=viewer)
+    text = _pdf_text(packet)
+    # "deficit" appears once: in the caveat that says the gap is never labelled one.
+    assert text.count("deficit") == 1
+    assert "where an export shipment begins" in packet.html
+
+
+def test_a_running_packet_is_left_to_its_worker_unless_that_run_is_stale(reference_data, viewer):
+    packet = PacketFactory(requested_by=viewer, status=PacketStatus.RUNNING, started_at=timezone.now())
+    assert packet_generate(packet_id=packet.pk).status == PacketStatus.RUNNING
+    assert BriefingPacket.objects.get(pk=packet.pk).html == ""
+
+    BriefingPacket.objects.filter(pk=packet.pk).update(started_at=timezone.now() - dt.timedelta(hours=1))
+    assert packet_generate(packet_id=packet.pk).status == PacketStatus.DONE

@@ -107,6 +107,9 @@ def test_progress_fragment_polls_until_done(reference_data, viewer, client_for):
     failed = client.get(f"/briefings/{packet.pk}/status/")
     assert b"hx-trigger" not in failed.content
     assert b"boom" in failed.content
+    # htmx polling a finished packet is told to reload the whole page (versions table included).
+    polled = client.get(f"/briefings/{packet.pk}/status/", headers={"HX-Request": "true"})
+    assert (polled.status_code, polled["HX-Refresh"]) == (204, "true")
 
 
 def test_packets_of_confidential_content_are_404_for_other_viewers(reference_data, lead, viewer, client_for, api_for):
@@ -160,3 +163,27 @@ def test_api_create_rejects_unknown_targets_and_changes_nothing(reference_data, 
 def test_files_of_an_unfinished_packet_are_404(reference_data, viewer, client_for):
     packet = PacketFactory(requested_by=viewer)
     assert client_for(viewer).get(f"/briefings/{packet.pk}/pdf/").status_code == 404
+
+
+def test_person_organization_state_and_campaign_pages_offer_a_packet(reference_data, viewer, client_for):
+    from outreach.models import Campaign
+    from tests.outreach.factories import SyntheticOrganizationFactory, SyntheticPersonFactory
+
+    client = client_for(viewer)
+    person = SyntheticPersonFactory()
+    organization = SyntheticOrganizationFactory()
+    # An owner is set: the campaign page cannot render a campaign without one (reported to outreach).
+    campaign = Campaign.objects.create(name="Synthetic campaign", owner=viewer)
+    pages = {
+        f"/stakeholders/{person.pk}/": ("person", str(person.pk)),
+        f"/organizations/{organization.pk}/": ("organization", str(organization.pk)),
+        "/states/MI/": ("state", "MI"),
+        f"/campaigns/{campaign.pk}/": ("campaign", str(campaign.pk)),
+    }
+    for url, (kind, target_id) in pages.items():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        content = response.content.decode()
+        assert 'action="/briefings/request/"' in content, url
+        assert f'name="target_kind" value="{kind}"' in content, url
+        assert f'name="target_id" value="{target_id}"' in content, url
