@@ -51,7 +51,10 @@ def synthetic_counts() -> dict[str, int]:
     return counts
 
 
-def prepare(database: str, scale: dict, *, reseed: bool) -> dict:
+def prepare(database: str, scale: dict, *, reseed: bool, skip: bool = False) -> dict:
+    if skip:
+        django_setup(database)
+        return {"counts": synthetic_counts(), "seed_seconds": None}
     ensure_database(database)
     manage(database, "migrate", "--noinput", "-v", "0")
     manage(database, "load_public_data", quiet=True)
@@ -106,6 +109,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--load-seconds", type=int, default=60)
+    parser.add_argument(
+        "--no-prepare", action="store_true", help="Use the database as it is (no migrate, data load or seeding)."
+    )
     parser.add_argument("--prepare-only", action="store_true", help="Create, migrate and seed; measure nothing.")
     parser.add_argument("--skip-pages", action="store_true")
     parser.add_argument("--skip-load", action="store_true")
@@ -122,7 +128,7 @@ def main() -> None:
     database = args.database or scale["database"]
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     print(f"== preparing {database} ({args.scale})", flush=True)
-    prepared = prepare(database, scale, reseed=args.reseed)
+    prepared = prepare(database, scale, reseed=args.reseed, skip=args.no_prepare)
     print(f"   {prepared}", flush=True)
     if args.prepare_only:
         return
