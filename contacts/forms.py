@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contacts.choices import ImportKind
 from contacts.models import Organization, Person
+from core.roles import Role, has_role
 from trade.models import Pillar, State
 
 
@@ -18,6 +19,15 @@ def _split_tags(value: str) -> list[str]:
 
 def _staff_users():
     return get_user_model().objects.filter(is_active=True).order_by("username")
+
+
+def _owner_field_for(form: forms.ModelForm, user) -> None:
+    """Only Leads and Admins pick the owner; others see it read-only (and the services ignore it)."""
+    field = form.fields["owner"]
+    field.queryset = _staff_users()
+    if user is not None and not has_role(user, Role.LEAD):
+        field.disabled = True
+        field.help_text = _("New records are yours; a Lead can hand a record to someone else.")
 
 
 class PersonForm(forms.ModelForm):
@@ -46,9 +56,9 @@ class PersonForm(forms.ModelForm):
         ]  # fmt: skip
         widgets = {"bio": forms.Textarea(attrs={"rows": 3}), "notes": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = _staff_users()
+        _owner_field_for(self, user)
         if self.instance.pk:
             # Contact points of an existing person are managed on their page, not here.
             del self.fields["email"], self.fields["phone"]
@@ -83,9 +93,9 @@ class OrganizationForm(forms.ModelForm):
         fields = ["name", "org_type", "description", "hq_state", "canadian_link", "website", "parent", "owner", "notes"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3}), "notes": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = _staff_users()
+        _owner_field_for(self, user)
         self.fields["hq_state"].queryset = State.objects.filter(is_pseudo=False)
         parents = Organization.objects.order_by("name")
         if self.instance.pk:

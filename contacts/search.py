@@ -15,7 +15,9 @@ from django.db.models.functions import Coalesce, Greatest
 
 from contacts.models import Organization, OrganizationStatePresence, Person, Position
 
-TRIGRAM_THRESHOLD = 0.3
+# word_similarity("whitmr", "Gretchen Whitmer") is 0.71; "whitmer" against "Whitehouse" is 0.5: 0.6 keeps
+# one-letter typos and drops names that merely share a prefix.
+TRIGRAM_THRESHOLD = 0.6
 
 
 def _is_postgres() -> bool:
@@ -37,13 +39,18 @@ def person_search(queryset: QuerySet[Person], *, query: str, ranked: bool = True
         return queryset
     if _is_postgres():
         vector = SearchVector("full_name", "preferred_name", weight="A") + SearchVector("title", "office", weight="B")
+        search_query = SearchQuery(query, search_type="websearch")
         queryset = queryset.annotate(
-            search_rank=SearchRank(vector, SearchQuery(query, search_type="websearch")),
+            search_vector=vector,
+            search_rank=SearchRank(vector, search_query),
             name_similarity=Greatest(
                 TrigramWordSimilarity(query, "full_name"),
                 TrigramWordSimilarity(query, Coalesce("preferred_name", Value(""))),
             ),
-        ).filter(Q(search_rank__gt=0) | Q(name_similarity__gte=TRIGRAM_THRESHOLD) | _person_related_match(query))
+        ).filter(
+            # ts_rank is never exactly 0, so the text match itself (@@) decides, not the rank.
+            Q(search_vector=search_query) | Q(name_similarity__gte=TRIGRAM_THRESHOLD) | _person_related_match(query)
+        )
         if ranked:
             score = Greatest(F("search_rank"), F("name_similarity"), output_field=FloatField())
             queryset = queryset.annotate(search_score=score).order_by("-search_score", "last_name", "id")
@@ -73,10 +80,12 @@ def organization_search(queryset: QuerySet[Organization], *, query: str, ranked:
 
     if _is_postgres():
         vector = SearchVector("name", weight="A") + SearchVector("description", weight="C")
+        search_query = SearchQuery(query, search_type="websearch")
         queryset = queryset.annotate(
-            search_rank=SearchRank(vector, SearchQuery(query, search_type="websearch")),
+            search_vector=vector,
+            search_rank=SearchRank(vector, search_query),
             name_similarity=TrigramWordSimilarity(query, "name"),
-        ).filter(Q(search_rank__gt=0) | Q(name_similarity__gte=TRIGRAM_THRESHOLD) | related(query))
+        ).filter(Q(search_vector=search_query) | Q(name_similarity__gte=TRIGRAM_THRESHOLD) | related(query))
         if ranked:
             score = Greatest(F("search_rank"), F("name_similarity"), output_field=FloatField())
             queryset = queryset.annotate(search_score=score).order_by("-search_score", "name", "id")

@@ -15,11 +15,23 @@ from contacts.normalize import contact_value_key
 from contacts.permissions import can_create, can_edit_organization, can_edit_person
 from contacts.selectors import clean_person_params
 from core.errors import DomainError, DomainValidationError
+from core.roles import Role, has_role
 
 
 class PermissionDeniedError(DomainError):
     code = "permission_denied"
     status_code = 403
+
+
+def _owner_checked(*, actor, values: dict, record=None) -> dict:
+    """Only Leads and Admins choose who owns a record: an Officer's new record is theirs, and an
+    Officer's edit never hands a record to someone else (an `owner` they send is ignored)."""
+    if record is not None:
+        if "owner" in values and not has_role(actor, Role.LEAD):
+            values["owner"] = record.owner
+    elif values.get("owner") is None or not has_role(actor, Role.LEAD):
+        values["owner"] = actor
+    return values
 
 
 def tags_from_names(names: Iterable[str]) -> list[Tag]:
@@ -60,10 +72,8 @@ def person_create(
     """Create a person entered by staff (an Officer creating someone owns them unless told otherwise)."""
     if not can_create(actor):
         raise PermissionDeniedError("Your role cannot add stakeholders.")
-    values = dict(fields)
+    values = _owner_checked(actor=actor, values=dict(fields))
     stance = values.pop("stance", Stance.UNKNOWN) or Stance.UNKNOWN
-    if values.get("owner") is None:
-        values["owner"] = actor
     person = Person(source=source, **values)
     person.full_name = ""
     person.save()
@@ -90,7 +100,7 @@ def person_update(
     """Change a person; a stance change goes through the stance history."""
     if not can_edit_person(actor, person):
         raise PermissionDeniedError("You can only edit people you own.")
-    values = dict(fields)
+    values = _owner_checked(actor=actor, values=dict(fields), record=person)
     stance = values.pop("stance", None)
     name_changed = any(k in values for k in ("first_name", "middle_name", "last_name", "suffix"))
     for name, value in values.items():
@@ -130,9 +140,7 @@ def organization_create(
 ) -> Organization:
     if not can_create(actor):
         raise PermissionDeniedError("Your role cannot add organizations.")
-    values = dict(fields)
-    if values.get("owner") is None:
-        values["owner"] = actor
+    values = _owner_checked(actor=actor, values=dict(fields))
     organization = Organization.objects.create(source=source, **values)
     organization.pillars.set(pillars)
     organization.tags.set(tags_from_names(tag_names))
@@ -152,7 +160,7 @@ def organization_update(
 ) -> Organization:
     if not can_edit_organization(actor, organization):
         raise PermissionDeniedError("You can only edit organizations you own.")
-    for name, value in fields.items():
+    for name, value in _owner_checked(actor=actor, values=dict(fields), record=organization).items():
         setattr(organization, name, value)
     organization.save()
     if pillars is not None:

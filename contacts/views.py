@@ -33,6 +33,7 @@ from contacts.selectors import (
     organization_filter,
     person_detail,
     person_filterset,
+    person_trade_summary,
     segments_for,
 )
 from contacts.services import (
@@ -149,13 +150,14 @@ def person_detail_view(request, pk: int):
             "person": person,
             "can_edit": can_edit_person(request.user, person),
             "states": list(person.states.all()),
+            "trade_summary": person_trade_summary(person=person),
             "timeline_template": _timeline_template(),
         },
     )
 
 
 def _person_form_view(request, *, person: Person | None):
-    form = PersonForm(request.POST or None, instance=person)
+    form = PersonForm(request.POST or None, instance=person, user=request.user)
     duplicates = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -364,7 +366,7 @@ def organization_detail_view(request, pk: int):
 
 
 def _organization_form_view(request, *, organization: Organization | None):
-    form = OrganizationForm(request.POST or None, instance=organization)
+    form = OrganizationForm(request.POST or None, instance=organization, user=request.user)
     duplicates = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

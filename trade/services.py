@@ -269,7 +269,7 @@ def _insert_rows(model, columns: list[str], rows: Iterable[tuple]) -> None:
         connection.ops.quote_name(model._meta.get_field(c).column) for c in ["created_at", "updated_at", *columns]
     )
     placeholders = ", ".join(["%s"] * (len(columns) + 2))
-    sql = f"INSERT INTO {table} ({names}) VALUES ({placeholders})"  # noqa: S608 - names from model metadata
+    sql = f"INSERT INTO {table} ({names}) VALUES ({placeholders})"  # noqa: S608  # nosec B608 — names from model metadata
     batch: list[tuple] = []
     with connection.cursor() as cursor:
         for row in rows:

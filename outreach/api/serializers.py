@@ -7,7 +7,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from contacts.models import Organization, Person
+from contacts.models import Organization, Person, SavedSegment
 from outreach.models import Campaign, CampaignTarget, Commitment, FollowUp, Interaction
 from trade.models import Pillar, State
 
@@ -18,6 +18,13 @@ class CommitmentSerializer(serializers.ModelSerializer):
         fields = ["id", "party", "description", "status"]
 
 
+class ConfidentialNotesField(serializers.CharField):
+    """Writes the real column; reads only `visible_confidential_notes` (the deferred column is never loaded)."""
+
+    def get_attribute(self, instance):
+        return getattr(instance, "visible_confidential_notes", "")
+
+
 class InteractionSerializer(serializers.ModelSerializer):
     occurred_at = serializers.DateTimeField(default=timezone.now)
     people = serializers.PrimaryKeyRelatedField(many=True, queryset=Person.objects.all(), required=False)
@@ -25,7 +32,7 @@ class InteractionSerializer(serializers.ModelSerializer):
     states = serializers.SlugRelatedField(many=True, slug_field="code", queryset=State.objects.all(), required=False)
     pillars = serializers.SlugRelatedField(many=True, slug_field="code", queryset=Pillar.objects.all(), required=False)
     staff = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-    confidential_notes = serializers.CharField(required=False, allow_blank=True, default="")
+    confidential_notes = ConfidentialNotesField(required=False, allow_blank=True, default="")
     commitments = CommitmentSerializer(many=True, read_only=True)
     commitments_by_them = serializers.ListField(
         child=serializers.CharField(max_length=500), write_only=True, required=False, default=list
@@ -66,8 +73,10 @@ class InteractionSerializer(serializers.ModelSerializer):
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        # Never the column itself: only what the queryset decided this reader may see.
-        data["confidential_notes"] = getattr(instance, "visible_confidential_notes", "")
+        # Never the column itself: only what the queryset decided this reader may see, and no key
+        # at all for a reader who may not see the notes.
+        if not getattr(instance, "confidential_notes_readable", False):
+            data.pop("confidential_notes", None)
         return data
 
 
@@ -134,7 +143,10 @@ class CampaignTargetSerializer(serializers.ModelSerializer):
 
 
 class CampaignTargetsAddSerializer(serializers.Serializer):
+    """People and organizations by id, and/or a saved segment whose people are all added."""
+
     people = serializers.PrimaryKeyRelatedField(many=True, queryset=Person.objects.all(), required=False, default=list)
+    segment = serializers.PrimaryKeyRelatedField(queryset=SavedSegment.objects.all(), required=False, allow_null=True)
     organizations = serializers.PrimaryKeyRelatedField(
         many=True, queryset=Organization.objects.all(), required=False, default=list
     )

@@ -89,11 +89,142 @@ RULES: list[Rule] = [
     Rule("url:admin:core_auditevent_add", ("GET",), by_role(*[ADMIN_LOGIN] * 4, 403)),
     Rule("url:admin:core_auditevent_delete", ("GET",), by_role(*[ADMIN_LOGIN] * 4, 403)),
     Rule("url:admin:axes_*_add", ("GET",), by_role(*[ADMIN_LOGIN] * 4, 403)),
+    # Imported and computed figures change only through imports and refreshes; scenarios are
+    # versioned (a new version, never a delete); the priority weights are one row; calendar secrets
+    # are issued by their user; briefing packets are generated, never typed in. The admin offers no
+    # add/delete for them, even to Admins.
+    *[
+        Rule(f"url:admin:{name}", ("GET",), by_role(*[ADMIN_LOGIN] * 4, 403))
+        for name in (
+            "trade_datarelease_add",
+            "trade_datarelease_delete",
+            "trade_importrun_add",
+            "trade_importrun_delete",
+            "trade_tradeflow_add",
+            "trade_tradeflow_delete",
+            "trade_nationaltradeflow_add",
+            "trade_nationaltradeflow_delete",
+            "trade_tariffscenario_delete",
+            "trade_scenariorate_add",
+            "trade_scenariorate_delete",
+            "trade_scenariochapterrate_add",
+            "trade_scenariochapterrate_delete",
+            "trade_exposuresnapshot_add",
+            "trade_exposuresnapshot_delete",
+            "trade_exposurefigure_add",
+            "trade_exposurefigure_delete",
+            "outreach_priorityweights_add",
+            "outreach_priorityweights_delete",
+            "outreach_calendartoken_add",
+            "briefings_briefingpacket_add",
+        )
+    ],  # fmt: skip
     Rule("url:admin:autocomplete", ("GET",), by_role(*[ADMIN_LOGIN] * 4, 403)),
     Rule("url:admin:jsi18n", ("GET",), by_role(ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 200)),
     Rule("url:admin:*", ("GET",), ADMIN_SITE),
     Rule("route:admin/*", ("GET",), ADMIN_SITE),  # unnamed: object-id redirects and the catch-all
-    # --- other apps' pages and API operations are added here at integration -----------------------
+    # --- trade pages: everyone with a role reads trade figures, scenarios and exposure ------------
+    Rule("url:trade:state-list", ("GET",), signed_in(200)),
+    Rule("url:trade:state-detail", ("GET",), signed_in(404)),
+    Rule("url:trade:scenario-list", ("GET",), signed_in(200)),
+    Rule("url:trade:scenario-compare", ("GET",), signed_in(frozenset({200, 404}))),
+    # --- contacts pages: Viewers read; Officers add and edit what they own; Leads merge ----------
+    Rule("url:contacts:person-list", ("GET",), signed_in(200)),
+    Rule("url:contacts:person-export", ("GET",), signed_in(200)),
+    Rule("url:contacts:duplicates", ("GET",), signed_in(200)),
+    Rule("url:contacts:person-detail", ("GET",), signed_in(404)),
+    Rule("url:contacts:organization-list", ("GET",), signed_in(200)),
+    Rule("url:contacts:organization-detail", ("GET",), signed_in(404)),
+    Rule("url:contacts:person-create", ("GET",), by_role(LOGIN, 403, 200, 200, 200)),
+    Rule("url:contacts:organization-create", ("GET",), by_role(LOGIN, 403, 200, 200, 200)),
+    # An empty form re-renders with its errors.
+    Rule("url:contacts:person-create", ("POST",), by_role(LOGIN, 403, 200, 200, 200)),
+    Rule("url:contacts:organization-create", ("POST",), by_role(LOGIN, 403, 200, 200, 200)),
+    Rule("url:contacts:person-edit", ("GET", "POST"), by_role(LOGIN, 403, 404, 404, 404)),
+    Rule("url:contacts:organization-edit", ("GET", "POST"), by_role(LOGIN, 403, 404, 404, 404)),
+    Rule("url:contacts:merge", ("GET", "POST"), by_role(LOGIN, 403, 403, 404, 404)),
+    # Anyone with a role keeps their own saved segments.
+    Rule("url:contacts:segment-save", ("POST",), signed_in(302)),
+    Rule("url:contacts:segment-delete", ("POST",), signed_in(404)),
+    Rule("url:contacts:import-upload", ("GET", "POST"), by_role(LOGIN, 403, 200, 200, 200)),
+    Rule("url:contacts:import-preview", ("GET",), by_role(LOGIN, 403, 404, 404, 404)),
+    # --- outreach pages: Viewers read; Officers log interactions and follow-ups; Leads campaigns ---
+    Rule("url:interactions", ("GET",), signed_in(200)),
+    Rule("url:interaction-export", ("GET",), signed_in(200)),
+    Rule("url:interaction-detail", ("GET",), signed_in(404)),
+    Rule("url:interaction-new", ("GET",), by_role(LOGIN, 403, 200, 200, 200)),
+    Rule("url:interaction-new", ("POST",), by_role(LOGIN, 403, 400, 400, 400)),
+    Rule("url:interaction-people-options", ("GET",), by_role(LOGIN, 403, 200, 200, 200)),
+    Rule("url:commitment-status", ("POST",), by_role(LOGIN, 403, 404, 404, 404)),
+    Rule("url:follow-ups", ("GET",), signed_in(200)),
+    Rule("url:follow-up-new", ("GET",), by_role(LOGIN, 403, 200, 200, 200)),
+    Rule("url:follow-up-new", ("POST",), by_role(LOGIN, 403, 400, 400, 400)),
+    Rule("url:follow-up-done", ("POST",), by_role(LOGIN, 403, 404, 404, 404)),
+    Rule("url:follow-up-cancel", ("POST",), by_role(LOGIN, 403, 404, 404, 404)),
+    Rule("url:calendar", ("GET",), signed_in(200)),
+    # Each user manages their own calendar feed secret.
+    Rule("url:calendar-token", ("POST",), signed_in(302)),
+    # The feed is authenticated by its secret alone (calendar apps cannot log in): a wrong one is 404.
+    Rule("url:calendar-feed", ("GET",), by_role(404, 404, 404, 404, 404)),
+    Rule("url:campaigns", ("GET",), signed_in(200)),
+    Rule("url:campaign-new", ("GET",), by_role(LOGIN, 403, 403, 200, 200)),
+    Rule("url:campaign-new", ("POST",), by_role(LOGIN, 403, 403, 400, 400)),
+    Rule("url:campaign-detail", ("GET",), signed_in(404)),
+    Rule("url:campaign-detail", ("POST",), by_role(LOGIN, 403, 404, 404, 404)),
+    Rule("url:campaign-target-status", ("POST",), by_role(LOGIN, 403, 404, 404, 404)),
+    Rule("url:campaign-targets-add", ("POST",), by_role(LOGIN, 403, 404, 404, 404)),
+    Rule("url:priorities", ("GET",), signed_in(200)),
+    Rule("url:coverage", ("GET",), signed_in(200)),
+    # --- briefing packets: any role reads and requests packets; files only for a visible packet ---
+    Rule("url:briefings:list", ("GET",), signed_in(200)),
+    Rule("url:briefings:request", ("GET",), signed_in(200)),
+    # An empty request form re-renders with its errors.
+    Rule("url:briefings:request", ("POST",), signed_in(400)),
+    Rule("url:briefings:*", ("GET",), signed_in(404)),
+    # --- API: anonymous 403; Viewers read; writes per the role table ------------------------------
+    # trade: read-only for every role (scenarios, releases and imports change in the admin).
+    Rule("api:/api/states/", ("GET",), from_role("viewer", 200)),
+    Rule("api:/api/states/{code}/*", ("GET",), from_role("viewer", 404), kwargs={"code": "ZZ"}),
+    Rule("api:/api/scenarios/", ("GET",), from_role("viewer", 200)),
+    # No scenario exists in this empty database: the exposure list says so with a 404.
+    Rule("api:/api/exposure/", ("GET",), from_role("viewer", 404)),
+    Rule("api:/api/data-releases/", ("GET",), from_role("viewer", 200)),
+    Rule("api:/api/data-releases/{id}/", ("GET",), from_role("viewer", 404)),
+    # contacts: read-only API (edits go through the pages); saved segments are each user's own.
+    Rule("api:/api/people/", ("GET",), from_role("viewer", 200)),
+    Rule("api:/api/organizations/", ("GET",), from_role("viewer", 200)),
+    Rule("api:/api/positions/", ("GET",), from_role("viewer", 200)),
+    Rule("api:/api/relationships/", ("GET",), from_role("viewer", 200)),
+    Rule("api:/api/segments/", ("GET",), from_role("viewer", 200)),
+    Rule("api:/api/segments/", ("POST",), from_role("viewer", 400)),
+    Rule("api:/api/people/{id}/", ("GET",), from_role("viewer", 404)),
+    Rule("api:/api/organizations/{id}/", ("GET",), from_role("viewer", 404)),
+    Rule("api:/api/positions/{id}/", ("GET",), from_role("viewer", 404)),
+    Rule("api:/api/relationships/{id}/", ("GET",), from_role("viewer", 404)),
+    Rule("api:/api/segments/{id}/*", ("GET", "DELETE"), from_role("viewer", 404)),
+    # outreach
+    Rule(
+        "api:/api/interactions/",
+        ("GET",),
+        from_role("viewer", 200),
+        hidden_fields={"viewer": frozenset({"confidential_notes"}), "officer": frozenset({"confidential_notes"})},
+    ),
+    Rule("api:/api/interactions/", ("POST",), from_role("officer", 400)),
+    Rule("api:/api/interactions/{id}/", ("GET",), from_role("viewer", 404)),
+    Rule("api:/api/interactions/{id}/", ("PATCH",), from_role("officer", 404)),
+    Rule("api:/api/follow-ups/", ("GET",), from_role("viewer", 200)),
+    Rule("api:/api/follow-ups/", ("POST",), from_role("officer", 400)),
+    Rule("api:/api/follow-ups/{id}/", ("GET",), from_role("viewer", 404)),
+    Rule("api:/api/follow-ups/{id}/*/", ("POST",), from_role("officer", 404)),
+    Rule("api:/api/campaigns/", ("GET",), from_role("viewer", 200)),
+    Rule("api:/api/campaigns/", ("POST",), from_role("lead", 400)),
+    Rule("api:/api/campaigns/{id}/*", ("GET",), from_role("viewer", 404)),
+    Rule("api:/api/campaigns/{id}/targets/", ("POST",), from_role("officer", 404)),
+    Rule("api:/api/priorities/", ("GET",), from_role("viewer", 200)),
+    # briefings: any role requests packets (202); a packet the user may not see answers 404.
+    Rule("api:/api/briefings/", ("GET",), from_role("viewer", 200)),
+    Rule("api:/api/briefings/", ("POST",), from_role("viewer", 400)),
+    Rule("api:/api/briefings/{id}*", ("GET",), from_role("viewer", 404)),
 ]
 
 ENDS_SESSION = {"url:logout", "url:admin:logout"}
@@ -189,6 +320,12 @@ def _keys(data) -> set[str]:
     return set()
 
 
+def _body(response) -> bytes:
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content)
+    return response.content
+
+
 def _client_for_role(role, make_user, client_for):
     from django.test import Client
 
@@ -203,9 +340,26 @@ def _request(client, method: str, url: str):
     return getattr(client, method.lower())(url)
 
 
+SECRET = "matrix-confidential-7f3a: the governor's private view"
+# Roles that must never receive the seeded note (written by a third user, a Lead).
+SECRET_BLIND = {"anonymous", "viewer", "officer"}
+
+
+def _seed_confidential_interaction(make_user) -> None:
+    """One interaction written by a Lead with a confidential note, so lists, exports and the
+    dashboard have a row, and `hidden_fields` and the no-leak scan below check real content."""
+    from tests.outreach.factories import InteractionFactory, SyntheticPersonFactory
+
+    author = make_user(Role.LEAD, username="matrix-note-author")
+    InteractionFactory(
+        created_by=author, people=[SyntheticPersonFactory()], summary="Matrix call", confidential_notes=SECRET
+    )
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES)
 def test_permission_matrix(role, make_user, client_for):
+    _seed_confidential_interaction(make_user)
     client = _client_for_role(role, make_user, client_for)
     cases = []
     for key, route in url_patterns():
@@ -214,7 +368,7 @@ def test_permission_matrix(role, make_user, client_for):
             cases.append((key, method, _sample_url(route, rule), rule))
     for path, method in api_operations():
         rule = _rule_for(f"api:{path}", method)
-        url = re.sub(r"\{(\w+)\}", "0", path)
+        url = re.sub(r"\{(\w+)\}", lambda m, rule=rule: rule.kwargs.get(m.group(1), "0"), path)
         cases.append((f"api:{path}", method, url, rule))
     assert cases
     # Logging out ends the test client's session: do it last.
@@ -227,6 +381,8 @@ def test_permission_matrix(role, make_user, client_for):
             location = response.get("Location", "")
             failures.append(f"{method} {url} ({key}) as {role}: got {response.status_code} {location}, want {expected}")
             continue
+        if role in SECRET_BLIND and SECRET.encode() in _body(response):
+            failures.append(f"{method} {url} as {role}: response holds a confidential note it may not read")
         hidden = rule.hidden_fields.get(role, frozenset())
         if hidden and response.get("Content-Type", "").startswith("application/json"):
             leaked = hidden & _keys(response.json())
