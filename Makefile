@@ -40,7 +40,7 @@ lint: install-dev
 # bandit: no medium or high finding; pip-audit: no known vulnerability in the pinned runtime
 # requirements (warns, without failing, when its vulnerability service cannot be reached).
 security: install-dev
-	$(VENV)/bin/bandit -q -r config core trade contacts outreach -ll
+	$(VENV)/bin/bandit -q -r config core trade contacts outreach briefings -ll
 	$(PY) .ci/pip_audit_gate.py requirements.txt
 
 test: install-dev lint security
@@ -49,3 +49,15 @@ test: install-dev lint security
 
 clean-var:
 	rm -rf var/broker var/envoy.sqlite3* var/staticfiles
+
+# --- Benchmarks (PostgreSQL at 127.0.0.1:5432 and `wrk` needed; see docs/performance.md) -----------
+.PHONY: bench-smoke bench-10k bench-100k
+
+bench-smoke: install-dev
+	$(PY) bench/run.py --scale smoke --repeat 5 --load-seconds 10
+
+bench-10k: install-dev
+	$(PY) bench/run.py --scale 10k --write-docs
+
+bench-100k: install-dev
+	$(PY) bench/run.py --scale 100k --write-docs

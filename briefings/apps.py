@@ -6,3 +6,4 @@ class BriefingsConfig(AppConfig):
 
     name = "briefings"
     verbose_name = "Briefings"
+    public_data_loaders = ["briefings.public_data.load_talking_points"]

@@ -47,3 +47,21 @@ def person_detail(*, user, pk: int) -> Person:
 
 def organization_detail(*, user, pk: int) -> Organization:
     return Organization.objects.visible_to(user).with_detail_relations().get(pk=pk)
+
+
+def person_trade_summary(*, person: Person) -> dict:
+    """Trade with Canada and tariff exposure of the person's states under the default scenario.
+
+    {"scenario", "base_year", "rows": [ExposureFigure with .state]} — one query for the figures.
+    """
+    from trade.models import TariffScenario
+    from trade.selectors import exposure_state_totals, scenario_default
+
+    try:
+        scenario = scenario_default()
+    except TariffScenario.DoesNotExist:
+        return {"scenario": None, "base_year": None, "rows": []}
+    state_ids = [state.pk for state in person.states.all()]
+    rows = list(exposure_state_totals(scenario=scenario).filter(state_id__in=state_ids)) if state_ids else []
+    base_year = rows[0].snapshot.base_year if rows else None
+    return {"scenario": scenario, "base_year": base_year, "rows": rows}

@@ -33,6 +33,7 @@ from contacts.selectors import (
     organization_filter,
     person_detail,
     person_filterset,
+    person_trade_summary,
     segments_for,
 )
 from contacts.services import (
@@ -149,6 +150,7 @@ def person_detail_view(request, pk: int):
             "person": person,
             "can_edit": can_edit_person(request.user, person),
             "states": list(person.states.all()),
+            "trade_summary": person_trade_summary(person=person),
             "timeline_template": _timeline_template(),
         },
     )

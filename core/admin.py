@@ -3,10 +3,22 @@ import logging
 from django.contrib import admin
 
 from core.models import AuditEvent, JobSlot, OutboxMessage
+from core.pagination import LargeTablePaginator
 from core.permissions import role_allowed
 from core.roles import Role
 
 security_log = logging.getLogger("envoy.security")
+
+
+__all__ = ["LargeTableAdminMixin", "LargeTablePaginator"]
+
+
+class LargeTableAdminMixin:
+    """For ModelAdmins of tables that grow without bound (interactions, people, outbox...):
+    no second COUNT(*) of the whole table, and a paginator that never counts past its limit."""
+
+    paginator = LargeTablePaginator
+    show_full_result_count = False
 
 
 def _admin_site_permission(request) -> bool:
@@ -23,7 +35,7 @@ admin.site.site_title = "Envoy CRM admin"
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
+class OutboxMessageAdmin(LargeTableAdminMixin, admin.ModelAdmin):
     list_display = ("id", "task_name", "queue", "created_at", "dispatched_at", "completed_at", "attempts")
     list_filter = ("task_name", "queue")
     readonly_fields = [f.name for f in OutboxMessage._meta.fields]

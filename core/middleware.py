@@ -8,10 +8,13 @@ import logging
 import re
 import time
 import uuid
+from contextlib import ExitStack
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.core.exceptions import MiddlewareNotUsed
+from django.db import connections
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -160,3 +163,37 @@ class AuditContextMiddleware:
     def __call__(self, request):
         with audit_context(source="web", request=request):
             return self.get_response(request)
+
+
+class QueryCountHeaderMiddleware:
+    """Benchmarks only: count the SQL queries each request runs and send the count back as headers.
+
+    `X-Query-Count` (queries on every database connection) and `X-Query-Time-Ms` (time spent in them),
+    measured with `execute_wrapper`, so it works with DEBUG off under gunicorn. Off unless the
+    `QUERY_COUNT_HEADER` setting is true (the bench settings read it from the environment): the
+    header tells a client about the server's internals, which production must not do.
+    """
+
+    def __init__(self, get_response):
+        if not getattr(settings, "QUERY_COUNT_HEADER", False):
+            raise MiddlewareNotUsed
+        self.get_response = get_response
+
+    def __call__(self, request):
+        stats = {"count": 0, "seconds": 0.0}
+
+        def _counting(execute, sql, params, many, context):
+            started = time.perf_counter()
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                stats["count"] += 1
+                stats["seconds"] += time.perf_counter() - started
+
+        with ExitStack() as stack:
+            for connection in connections.all():
+                stack.enter_context(connection.execute_wrapper(_counting))
+            response = self.get_response(request)
+        response["X-Query-Count"] = str(stats["count"])
+        response["X-Query-Time-Ms"] = f"{stats['seconds'] * 1000:.1f}"
+        return response

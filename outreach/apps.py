@@ -10,10 +10,7 @@ class OutreachConfig(AppConfig):
     def ready(self) -> None:
         # Contacts calls registered hooks inside its merge transaction, so merging duplicate
         # stakeholders carries their outreach history along without contacts importing outreach.
-        try:
-            from contacts.merge import register_merge_hook
-        except ImportError:
-            return
+        from contacts.merge import register_merge_hook
         from outreach.services import contact_merge_hook
 
         register_merge_hook(contact_merge_hook)

@@ -30,14 +30,18 @@ class CodeChoiceFilter(django_filters.ModelChoiceFilter):
 
 class InteractionFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
-    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=InteractionKind.choices)
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=InteractionKind.choices, empty_label=_("All"))
     person = IdChoiceFilter(label=_("Person"), queryset=Person.objects.all(), method="filter_person")
     organization = IdChoiceFilter(
         label=_("Organization"), queryset=Organization.objects.all(), method="filter_organization"
     )
-    state = CodeChoiceFilter(label=_("State"), queryset=State.objects.filter(is_pseudo=False), method="filter_state")
-    pillar = CodeChoiceFilter(label=_("Pillar"), queryset=Pillar.objects.all(), method="filter_pillar")
-    sentiment = django_filters.ChoiceFilter(label=_("Sentiment"), choices=Sentiment.choices)
+    state = CodeChoiceFilter(
+        label=_("State"), queryset=State.objects.filter(is_pseudo=False), method="filter_state", empty_label=_("All")
+    )
+    pillar = CodeChoiceFilter(
+        label=_("Pillar"), queryset=Pillar.objects.all(), method="filter_pillar", empty_label=_("All")
+    )
+    sentiment = django_filters.ChoiceFilter(label=_("Sentiment"), choices=Sentiment.choices, empty_label=_("All"))
     occurred_after = django_filters.DateFilter(label=_("From"), field_name="occurred_at", lookup_expr="date__gte")
     occurred_before = django_filters.DateFilter(label=_("To"), field_name="occurred_at", lookup_expr="date__lte")
     created_by = django_filters.NumberFilter(label=_("Logged by (user id)"), field_name="created_by_id")
@@ -78,7 +82,7 @@ class InteractionFilterSet(django_filters.FilterSet):
 
 
 class FollowUpFilterSet(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=FollowUpStatus.choices)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=FollowUpStatus.choices, empty_label=_("All"))
     assignee = django_filters.NumberFilter(label=_("Assignee (user id)"), field_name="assignee_id")
     person = django_filters.NumberFilter(label=_("Person (id)"), field_name="person_id")
     organization = django_filters.NumberFilter(label=_("Organization (id)"), field_name="organization_id")
@@ -95,7 +99,7 @@ class FollowUpFilterSet(django_filters.FilterSet):
 
 
 class CampaignTargetFilterSet(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=TargetStatus.choices)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=TargetStatus.choices, empty_label=_("All"))
 
     class Meta:
         model = CampaignTarget

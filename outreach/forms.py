@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contacts.choices import Stance
-from contacts.models import Organization, Person
+from contacts.models import Organization, Person, SavedSegment
+from contacts.selectors import segments_for
 from core.roles import Role
 from outreach.choices import InteractionKind, Sentiment, TargetStatus
 from trade.models import Pillar, State
@@ -165,15 +166,32 @@ class TargetStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=TargetStatus.choices)
 
 
+class SegmentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.name if not obj.shared else f"{obj.name} ({obj.owner.get_full_name() or obj.owner.username})"
+
+
+class AddTargetsForm(forms.Form):
+    segment = SegmentChoiceField(label=_("Saved segment"), queryset=SavedSegment.objects.none())
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["segment"].queryset = segments_for(user=user)
+
+
 class CampaignForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     objective = forms.CharField(label=_("Objective"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     start_date = forms.DateField(label=_("Start date"), widget=DateInput(), required=False)
     end_date = forms.DateField(label=_("End date"), widget=DateInput(), required=False)
     people = PersonMultipleChoiceField(label=_("Target people"), queryset=Person.objects.none(), required=False)
+    segment = SegmentChoiceField(
+        label=_("Add everyone in a saved segment"), queryset=SavedSegment.objects.none(), required=False
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["segment"].queryset = segments_for(user=user)
         self.fields["people"].queryset = Person.objects.visible_to(user).only(
             "id", "full_name", "preferred_name", "title", "is_synthetic", "last_name", "first_name"
         )

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contacts.choices import Stance
+from core import audit
 from core.models import TimeStampedModel
 from core.permissions import VisibleToQuerySet
 from core.roles import Role, has_role, role_of
@@ -76,6 +77,7 @@ class InteractionQuerySet(VisibleToQuerySet):
         return self.filter(kind__in=MEETING_KINDS)
 
 
+@audit.track()
 class Interaction(TimeStampedModel):
     """One contact with stakeholders: a meeting, call, email, event, site visit or letter.
 
@@ -133,13 +135,8 @@ class Interaction(TimeStampedModel):
 
     objects = InteractionQuerySet.as_manager()
 
-    # Audit history hides these columns from anyone who may not read the notes themselves.
+    # The audit history hides these columns from anyone `audit_can_see_confidential` refuses.
     audit_confidential_fields = ["confidential_notes"]
-
-    @classmethod
-    def audit_can_see_confidential(cls, user, obj) -> bool:
-        """The same rule as the notes: their author, Leads and Admins."""
-        return can_read_all_confidential_notes(user) or (obj is not None and obj.created_by_id == user.pk)
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
@@ -151,11 +148,17 @@ class Interaction(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.occurred_at:%Y-%m-%d}"
 
+    @classmethod
+    def audit_can_see_confidential(cls, user, obj) -> bool:
+        """The same rule as the notes: their author, Leads and Admins."""
+        return can_read_all_confidential_notes(user) or (obj is not None and obj.created_by_id == user.pk)
+
     @property
     def ends_at(self):
         return self.occurred_at + timezone.timedelta(minutes=self.duration_minutes or 30)
 
 
+@audit.track()
 class Commitment(TimeStampedModel):
     """Something promised during an interaction, by the stakeholders or by us, tracked until resolved."""
 
@@ -185,6 +188,7 @@ class FollowUpQuerySet(VisibleToQuerySet):
         return self.open().filter(due_date__lte=day)
 
 
+@audit.track()
 class FollowUp(TimeStampedModel):
     """A task owed after an interaction (or about a stakeholder): what, who, by when; done records who/when."""
 
@@ -243,6 +247,7 @@ class CampaignQuerySet(VisibleToQuerySet):
         return self.select_related("owner").annotate(count_total=Count("targets", distinct=True), **counts)
 
 
+@audit.track()
 class Campaign(TimeStampedModel):
     """A named push (e.g. "Border-state governors, January") with an objective, owner, dates and targets."""
 
@@ -258,8 +263,14 @@ class Campaign(TimeStampedModel):
     )
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)
-    segment_id = models.PositiveBigIntegerField(
-        _("saved segment"), null=True, blank=True, help_text=_("The saved segment targets were last added from.")
+    segment = models.ForeignKey(
+        "contacts.SavedSegment",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="campaigns",
+        verbose_name=_("saved segment"),
+        help_text=_("The saved segment targets were last added from."),
     )
 
     objects = CampaignQuerySet.as_manager()
@@ -282,6 +293,7 @@ class CampaignTargetQuerySet(VisibleToQuerySet):
         return self.select_related("person", "organization", "last_interaction", "campaign")
 
 
+@audit.track()
 class CampaignTarget(TimeStampedModel):
     """A person or organization a campaign aims at, and how far the campaign has got with them."""
 
@@ -333,6 +345,7 @@ class CampaignTarget(TimeStampedModel):
         return self.person or self.organization
 
 
+@audit.track()
 class PriorityWeights(TimeStampedModel):
     """The weights of the "who to call next" score (one row, edited in admin).
 

@@ -27,9 +27,11 @@ from django.utils import timezone
 from contacts.choices import Stance
 from contacts.models import Person
 from core.errors import NotFoundError
+from core.roles import Role, has_role
 from outreach.choices import CommitmentStatus, FollowUpStatus, TargetStatus
 from outreach.models import Campaign, CampaignTarget, Commitment, FollowUp, Interaction, PriorityWeights
-from trade.models import State
+from trade.models import ExposureFigure, State
+from trade.selectors import exposure_state_totals, scenario_default, scenario_get
 
 # A state's exposure: the US duty paid on imports from Canada plus Canada's counter-duties on the
 # state's exports, the same measure trade ranks states by.
@@ -62,19 +64,13 @@ class SubqueryCount(Subquery):
 def _exposure_source(*, scenario, pillar):
     """(figures with one `exposure` row per state, the largest value) under the scenario's current snapshot.
 
-    With a pillar, the figures are that pillar's in each state. (None, 0.0) while trade has no figures.
+    With a pillar, the figures are that pillar's in each state. (None, 0.0) while no scenario exists.
     """
-    try:
-        from trade.selectors import exposure_state_totals
-    except ImportError:
-        return None, 0.0
     try:
         totals = exposure_state_totals(scenario=scenario)
     except ObjectDoesNotExist:  # no scenario defined yet: exposure counts zero
         return None, 0.0
     if pillar is not None:
-        from trade.models import ExposureFigure
-
         totals = ExposureFigure.objects.filter(
             snapshot__in=totals.order_by().values("snapshot_id")[:1], pillar=pillar, hs_chapter__isnull=True
         )
@@ -88,10 +84,6 @@ def scenario_or_none(*, slug: str | None = None):
 
     An unknown slug raises `NotFoundError`.
     """
-    try:
-        from trade.selectors import scenario_default, scenario_get
-    except ImportError:
-        return None
     try:
         return scenario_get(slug=slug) if slug else scenario_default()
     except ObjectDoesNotExist:
@@ -144,7 +136,12 @@ def priority_people(
         exposure_value = Value(None, output_field=FloatField())
         exposure = Value(0.0)
 
-    last_contact = Interaction.objects.filter(people=OuterRef("pk")).order_by("-occurred_at").values("occurred_at")[:1]
+    # Scheduled (future) meetings are not contact yet.
+    last_contact = (
+        Interaction.objects.filter(people=OuterRef("pk"), occurred_at__lte=now)
+        .order_by("-occurred_at")
+        .values("occurred_at")[:1]
+    )
     recency_cases = [When(last_contact_at__isnull=True, then=Value(1.0))]
     recency_cases += [
         When(last_contact_at__lt=now - dt.timedelta(days=days), then=Value(score)) for days, score in RECENCY_STEPS
@@ -305,6 +302,4 @@ def campaign_targets(*, campaign: Campaign, status: str | None = None) -> QueryS
 
 def can_log(user) -> bool:
     """Whether the user may log interactions (pages show or hide the quick-log links with it)."""
-    from core.roles import Role, has_role
-
     return has_role(user, Role.OFFICER)

@@ -16,33 +16,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contacts.models import Organization, Person
+from contacts.selectors import segment_people
+from contacts.services import person_set_stance
 from core.errors import ConflictError, DomainValidationError
 from core.jobs import job_enqueue
 from core.roles import Role, has_role
 from outreach.choices import (
     MEETING_KINDS,
     CommitmentParty,
+    CommitmentStatus,
     FollowUpStatus,
     TargetSource,
     TargetStatus,
 )
 from outreach.models import CalendarToken, Campaign, CampaignTarget, Commitment, FollowUp, Interaction
-
-
-def _person_set_stance(*, person: Person, stance: str, actor, reason: str, when: dt.datetime) -> None:
-    """Record a confirmed stance through the contacts service (it owns stance history)."""
-    try:
-        from contacts.services import person_set_stance
-    except ImportError:
-        person_set_stance = None
-    if person_set_stance is not None:
-        person_set_stance(person=person, stance=stance, actor=actor, reason=reason, when=when)
-        return
-    # Minimal stand-in until the contacts service exists: same effect (history entry + current stance).
-    from contacts.models import StanceEntry
-
-    StanceEntry.objects.create(person=person, stance=stance, set_by=actor, set_at=when, reason=reason)
-    Person.objects.filter(pk=person.pk).update(stance=stance, updated_at=timezone.now())
 
 
 def _check_synthetic(*, people: Sequence[Person], organizations: Sequence[Organization], is_synthetic: bool) -> bool:
@@ -67,15 +54,16 @@ def _advance_campaign_targets(*, interaction: Interaction, people: Sequence[Pers
 
     Targets never move backwards; committed and declined are only set by hand.
     """
+    now = timezone.now()
     day = timezone.localdate(interaction.occurred_at)
     targets = CampaignTarget.objects.filter(
         Q(person__in=[p.pk for p in people]) | Q(organization__in=[o.pk for o in organizations]),
         Q(campaign__start_date__isnull=True) | Q(campaign__start_date__lte=day),
         Q(campaign__end_date__isnull=True) | Q(campaign__end_date__gte=day),
     )
-    now = timezone.now()
     moves = {TargetStatus.NOT_CONTACTED: TargetStatus.CONTACTED}
-    if interaction.kind in MEETING_KINDS:
+    # A meeting logged ahead of time (scheduled) means contact was made; it is held once it has happened.
+    if interaction.kind in MEETING_KINDS and interaction.occurred_at <= now:
         moves = {
             TargetStatus.NOT_CONTACTED: TargetStatus.MEETING_HELD,
             TargetStatus.CONTACTED: TargetStatus.MEETING_HELD,
@@ -177,7 +165,8 @@ def interaction_log(
         ]
     )
     if interaction.stance_confirmed:
-        _person_set_stance(
+        # Contacts owns stance history: it adds the dated entry and updates the current stance.
+        person_set_stance(
             person=stance_person,
             stance=stance_observed,
             actor=actor,
@@ -188,6 +177,19 @@ def interaction_log(
     _advance_campaign_targets(interaction=interaction, people=people, organizations=organizations)
     job_enqueue("outreach.notify_stakeholder_owners", kwargs={"interaction_id": interaction.pk})
     return interaction
+
+
+@transaction.atomic
+def commitment_resolve(*, commitment: Commitment, status: str, actor) -> Commitment:
+    """Mark a commitment fulfilled or dropped (or reopen it); open ones count in "who to call next"."""
+    if not has_role(actor, Role.OFFICER):
+        raise DomainValidationError(_("Your role does not allow changing commitments."))
+    if status not in CommitmentStatus.values:
+        raise DomainValidationError(_("Unknown status."), details={"status": [_("Unknown status.")]})
+    commitment.status = status
+    commitment.resolved_at = None if status == CommitmentStatus.OPEN else timezone.now()
+    commitment.save(update_fields=["status", "resolved_at", "updated_at"])
+    return commitment
 
 
 INTERACTION_EDITABLE_FIELDS = (
@@ -338,12 +340,10 @@ def campaign_targets_add(
 @transaction.atomic
 def campaign_targets_add_from_segment(*, campaign: Campaign, segment, actor) -> int:
     """Add every person a saved segment currently matches (as the actor sees it)."""
-    from contacts.selectors import segment_people
-
     added = campaign_targets_add(
         campaign=campaign, actor=actor, people=segment_people(segment=segment, user=actor), source=TargetSource.SEGMENT
     )
-    Campaign.objects.filter(pk=campaign.pk).update(segment_id=segment.pk, updated_at=timezone.now())
+    Campaign.objects.filter(pk=campaign.pk).update(segment=segment, updated_at=timezone.now())
     return added
 
 

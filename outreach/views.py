@@ -25,8 +25,16 @@ from outreach import selectors, services
 from outreach.calendar import ics_feed
 from outreach.choices import TargetStatus
 from outreach.filters import InteractionFilterSet
-from outreach.forms import BulkLogForm, CampaignForm, FollowUpForm, InteractionForm, TargetStatusForm, staff_users
-from outreach.models import CalendarToken, Campaign, CampaignTarget, FollowUp, Interaction
+from outreach.forms import (
+    AddTargetsForm,
+    BulkLogForm,
+    CampaignForm,
+    FollowUpForm,
+    InteractionForm,
+    TargetStatusForm,
+    staff_users,
+)
+from outreach.models import CalendarToken, Campaign, CampaignTarget, Commitment, FollowUp, Interaction
 from outreach.tiles import coverage_map_svg
 from trade.models import Pillar, State
 
@@ -76,7 +84,9 @@ class DashboardView(RoleRequiredMixin, TemplateView):
             "today": timezone.localdate(),
             "meetings": list(selectors.upcoming_meetings(user=user)[:8]),
             "priorities": list(selectors.priority_people(user=user, scenario=scenario)[:5]),
-            "recent": list(Interaction.objects.visible_to(user).with_list_relations()[:8]),
+            "recent": list(
+                Interaction.objects.visible_to(user).filter(occurred_at__lte=timezone.now()).with_list_relations()[:8]
+            ),
             "coverage_map": coverage_map_svg(rows=coverage),
             "can_log": has_role(user, Role.OFFICER),
         }
@@ -192,6 +202,28 @@ class InteractionCreateView(RoleRequiredMixin, View):
         return redirect("interaction-detail", pk=interaction.pk)
 
 
+class PeopleOptionsView(RoleRequiredMixin, View):
+    """htmx helper for the quick log: `<option>`s of people matching `people_q`, the chosen ones kept first."""
+
+    required_role = Role.OFFICER
+    limit = 50
+
+    def get(self, request):
+        visible = Person.objects.visible_to(request.user).only(
+            "id", "full_name", "preferred_name", "title", "is_synthetic", "last_name", "first_name"
+        )
+        chosen_ids = [int(v) for v in request.GET.getlist("people") if v.isdigit()]
+        chosen = list(visible.filter(pk__in=chosen_ids))
+        query = (request.GET.get("people_q") or "").strip()
+        matches = visible.exclude(pk__in=chosen_ids)
+        if query:
+            matches = matches.filter(full_name__icontains=query)
+        field = InteractionForm(user=request.user).fields["people"]
+        options = [(p.pk, field.label_from_instance(p), True) for p in chosen]
+        options += [(p.pk, field.label_from_instance(p), False) for p in matches[: self.limit]]
+        return render(request, "outreach/_people_options.html", {"options": options})
+
+
 class InteractionDetailView(RoleRequiredMixin, TemplateView):
     template_name = "outreach/interaction_detail.html"
 
@@ -204,6 +236,25 @@ class InteractionDetailView(RoleRequiredMixin, TemplateView):
             "interaction": interaction,
             "can_log": has_role(self.request.user, Role.OFFICER),
         }
+
+
+class CommitmentResolveView(RoleRequiredMixin, View):
+    """POST `status` (fulfilled, dropped or open) for a commitment, then back to its interaction."""
+
+    required_role = Role.OFFICER
+
+    def post(self, request, pk):
+        commitment = get_object_or_404(Commitment.objects.select_related("interaction"), pk=pk)
+        get_object_or_404(Interaction.objects.visible_to(request.user), pk=commitment.interaction_id)
+        try:
+            services.commitment_resolve(
+                commitment=commitment, status=request.POST.get("status", ""), actor=request.user
+            )
+        except DomainValidationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Commitment updated."))
+        return redirect("interaction-detail", pk=commitment.interaction_id)
 
 
 class FollowUpListView(RoleRequiredMixin, TemplateView):
@@ -369,9 +420,12 @@ class CampaignCreateView(RoleRequiredMixin, View):
         if form.is_valid():
             data = dict(form.cleaned_data)
             people = data.pop("people")
+            segment = data.pop("segment")
             try:
                 campaign = services.campaign_create(actor=request.user, **data)
                 services.campaign_targets_add(campaign=campaign, actor=request.user, people=people)
+                if segment is not None:
+                    services.campaign_targets_add_from_segment(campaign=campaign, segment=segment, actor=request.user)
             except DomainValidationError as error:
                 _apply_domain_error(form, error)
             else:
@@ -409,6 +463,7 @@ class CampaignDetailView(RoleRequiredMixin, View):
             "page_obj": page,
             "targets": page.object_list,
             "bulk_form": bulk_form,
+            "add_form": AddTargetsForm(user=request.user),
             "status_choices": TargetStatus.choices,
             "can_log": has_role(request.user, Role.OFFICER),
         }
@@ -435,6 +490,24 @@ class CampaignDetailView(RoleRequiredMixin, View):
                 messages.success(request, _("Logged %(count)d interactions.") % {"count": len(logged)})
                 return redirect("campaign-detail", pk=campaign.pk)
         return self._render(request, campaign, form, status=400)
+
+
+class CampaignTargetsAddView(RoleRequiredMixin, View):
+    """POST: add everyone a saved segment matches now as targets."""
+
+    required_role = Role.OFFICER
+
+    def post(self, request, pk):
+        campaign = get_object_or_404(Campaign.objects.visible_to(request.user), pk=pk)
+        form = AddTargetsForm(request.POST, user=request.user)
+        if form.is_valid():
+            added = services.campaign_targets_add_from_segment(
+                campaign=campaign, segment=form.cleaned_data["segment"], actor=request.user
+            )
+            messages.success(request, _("Added %(count)d new targets.") % {"count": added})
+        else:
+            messages.error(request, _("Choose a saved segment."))
+        return redirect("campaign-detail", pk=campaign.pk)
 
 
 class CampaignTargetStatusView(RoleRequiredMixin, View):

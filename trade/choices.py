@@ -41,6 +41,7 @@ class ImportFormat(models.TextChoices):
     BTS_DOT2 = "bts-dot2", _("BTS TransBorder raw monthly DOT2 CSV")
     BTS_ANNUAL = "bts-annual", _("BTS state × year totals CSV")
     BTS_STATE_HS2_MONTHLY = "bts-state-hs2-monthly", _("BTS state × HS chapter × month CSV (gzip allowed)")
+    BTS_STATE_HS2_ANNUAL = "bts-state-hs2-annual", _("BTS state × HS chapter × year CSV (full years only)")
     BTS_NATIONAL_HS2 = "bts-national-hs2", _("BTS national HS chapter × year CSV")
     CENSUS_STATEHS = "census-statehs", _("US Census international trade API JSON (statehs)")
 

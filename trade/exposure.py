@@ -1,14 +1,16 @@
 """The exposure engine: what a tariff scenario version would cost each state, from one base year of data.
 
-Everything that touches trade rows is an aggregate query run by the database (grouped sums joined to
-the scenario's per-chapter rates); Python only handles the aggregated results (one row per state,
-state × pillar and state × chapter) and the 99-row rate table. See docs/methodology.md.
+Everything that touches trade rows is set-based: one grouped query per scenario sums the base year's
+rows per state × chapter, weighted by the scenario's per-chapter rates (a join). Pillar and state figures
+are sums of those aggregated rows (at most states × 99), since every rate is constant within a chapter;
+Python never walks trade rows. See docs/methodology.md and docs/performance.md.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -95,8 +97,16 @@ def scenario_rates_resolve(*, scenario: TariffScenario) -> dict[int, ScenarioCha
 
 
 def base_year_default() -> int:
-    """The latest year with twelve months of effective state × chapter detail."""
-    full_years = (
+    """The latest year with a full year of effective state × chapter detail (annual chapter cells, or
+    twelve months of monthly detail)."""
+    annual = (
+        TradeFlow.objects.effective()
+        .filter(hs_chapter__isnull=False, month__isnull=True)
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .first()
+    )
+    full_monthly = (
         TradeFlow.objects.effective()
         .filter(hs_chapter__isnull=False, month__isnull=False)
         .values("year")
@@ -104,11 +114,12 @@ def base_year_default() -> int:
         .filter(months=12)
         .order_by("-year")
         .values_list("year", flat=True)
+        .first()
     )
-    year = full_years.first()
-    if year is None:
-        raise DomainValidationError("No year has twelve months of state × HS chapter detail to base exposure on.")
-    return year
+    candidates = [year for year in (annual, full_monthly) if year is not None]
+    if not candidates:
+        raise DomainValidationError("No year has a full year of state × HS chapter detail to base exposure on.")
+    return max(candidates)
 
 
 @dataclass(frozen=True)
@@ -119,20 +130,29 @@ class _BaseData:
 
 
 def _base_rows(year: int) -> tuple[_BaseData, object]:
-    """Chapter detail for the base year: monthly chapter rows when present, else annual chapter rows."""
+    """Chapter detail for the base year: annual chapter cells when present (full years), else the monthly
+    detail (the same one-kind-per-year rule every reader uses)."""
     detail = TradeFlow.objects.effective().filter(year=year, hs_chapter__isnull=False)
-    monthly = detail.filter(month__isnull=False)
-    if monthly.exists():
-        months = monthly.values("month").distinct().count()
-        return _BaseData(year=year, months=months, monthly=True), monthly
     annual = detail.filter(month__isnull=True)
-    if not annual.exists():
+    if annual.exists():
+        return _BaseData(year=year, months=12, monthly=False), annual
+    monthly = detail.filter(month__isnull=False)
+    if not monthly.exists():
         raise DomainValidationError(f"No state × HS chapter figures for {year}.")
-    return _BaseData(year=year, months=12, monthly=False), annual
+    months = monthly.values("month").distinct().count()
+    return _BaseData(year=year, months=months, monthly=True), monthly
 
 
-def _aggregate(rows, scenario: TariffScenario, group: list[str]) -> list[dict]:
-    """One grouped query: imports, exports, duty cost, counter-duty and exports at risk per group."""
+_SUMS = ("imports", "exports", "duty", "counter", "risk_low", "risk_central", "risk_high")
+
+
+def _aggregate_chapters(rows, scenario: TariffScenario) -> list[dict]:
+    """The one grouped query over trade rows: per state × chapter, imports, exports, duty cost,
+    counter-duty and exports at risk, each row weighted by its chapter's resolved rates.
+
+    Pillar and state figures are sums of these (≤ states × 99) aggregated rows: every rate is constant
+    within a chapter, so Σ_rows(value × rate) per pillar or state equals the sum of the chapter sums.
+    """
     rated = rows.annotate(
         rate=FilteredRelation("hs_chapter__resolved_rates", condition=Q(hs_chapter__resolved_rates__scenario=scenario))
     )
@@ -147,8 +167,8 @@ def _aggregate(rows, scenario: TariffScenario, group: list[str]) -> list[dict]:
         )
 
     return list(
-        rated.values(*group)
-        .order_by(*group)
+        rated.values("state_id", "hs_chapter_id")
+        .order_by("state_id", "hs_chapter_id")
         .annotate(
             imports=Sum(imports),
             exports=Sum(exports),
@@ -159,6 +179,22 @@ def _aggregate(rows, scenario: TariffScenario, group: list[str]) -> list[dict]:
             risk_high=weighted(exports, "risk_factor_high"),
         )
     )
+
+
+def _roll_up(chapter_rows: list[dict], key) -> list[dict]:
+    """Sum aggregated chapter rows into groups: key(row) → a group key, or None to leave the row out."""
+    groups: dict[tuple, dict] = {}
+    for row in chapter_rows:
+        for group in key(row):
+            target = groups.setdefault(group, {"state_id": row["state_id"], **dict.fromkeys(_SUMS, Decimal(0))})
+            for name in _SUMS:
+                target[name] += _exact(row[name])
+    return [{"group": group, **sums} for group, sums in groups.items()]
+
+
+def _exact(value) -> Decimal:
+    # PostgreSQL returns exact numerics; SQLite returns floats for the weighted sums.
+    return value if isinstance(value, Decimal) else Decimal(str(value or 0))
 
 
 def _money(value) -> Decimal:
@@ -285,31 +321,30 @@ def _build(*, scenario: TariffScenario, year: int, trigger: str) -> ExposureSnap
     )
     scenario_rates_resolve(scenario=scenario)
     gdp_year, gdp = _gdp_for(year)
-    totals = [_figure(snapshot, scenario, row, gdp) for row in _aggregate(rows, scenario, ["state_id"])]
-    chapters = [
-        _figure(snapshot, scenario, row, gdp, hs_chapter_id=row["hs_chapter_id"])
-        for row in _aggregate(rows, scenario, ["state_id", "hs_chapter_id"])
-    ]
-    pillars: list[ExposureFigure] = []
-    for pillar in Pillar.objects.all():
-        chapter_ids = list(
-            PillarHSCode.objects.filter(pillar=pillar, counts_at_chapter_level=True)
-            .values_list("chapter_id", flat=True)
-            .distinct()
+    chapter_rows = _aggregate_chapters(rows, scenario)
+    chapters = [_figure(snapshot, scenario, row, gdp, hs_chapter_id=row["hs_chapter_id"]) for row in chapter_rows]
+    totals = [_figure(snapshot, scenario, row, gdp) for row in _roll_up(chapter_rows, lambda row: [(row["state_id"],)])]
+    pillar_of_chapter: dict[int, set[int]] = defaultdict(set)
+    for pillar_id, chapter_id in PillarHSCode.objects.filter(counts_at_chapter_level=True).values_list(
+        "pillar_id", "chapter_id"
+    ):
+        pillar_of_chapter[chapter_id].add(pillar_id)
+    partial = set(Pillar.objects.filter(is_partial_chapter_approximation=True).values_list("id", flat=True))
+    pillar_rows = _roll_up(
+        chapter_rows,
+        lambda row: [(row["state_id"], pillar_id) for pillar_id in pillar_of_chapter.get(row["hs_chapter_id"], ())],
+    )
+    pillars = [
+        _figure(
+            snapshot,
+            scenario,
+            row,
+            gdp,
+            pillar_id=row["group"][1],
+            is_partial_chapter=row["group"][1] in partial,
         )
-        if not chapter_ids:
-            continue
-        for row in _aggregate(rows.filter(hs_chapter_id__in=chapter_ids), scenario, ["state_id"]):
-            pillars.append(
-                _figure(
-                    snapshot,
-                    scenario,
-                    row,
-                    gdp,
-                    pillar_id=pillar.pk,
-                    is_partial_chapter=pillar.is_partial_chapter_approximation,
-                )
-            )
+        for row in sorted(pillar_rows, key=lambda row: row["group"])
+    ]
     _rank(totals)
     checks = _checks(
         snapshot=snapshot, rows=rows, base=base, totals=totals, chapter_count=len(chapters), gdp_year=gdp_year

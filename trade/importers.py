@@ -274,6 +274,40 @@ def parse_bts_state_hs2_monthly(content: bytes, reference: Reference) -> ParseRe
     return result
 
 
+def parse_bts_state_hs2_annual(content: bytes, reference: Reference) -> ParseResult:
+    """`year,state,flow,hs2,value_usd,months_covered`: state × HS chapter × year, stored as annual chapter cells.
+
+    An annual cell carries no month, so only full years can be stored honestly: a row whose
+    `months_covered` is below 12 is rejected with its reason (import the monthly detail for those years).
+    """
+    required = ["year", "state", "flow", "hs2", "value_usd", "months_covered"]
+    header, reader = _csv_rows(decode(content), required=required)
+    result = ParseResult()
+
+    def build(row: dict) -> StateRecord:
+        _check_width(row, header)
+        months = _integer(row["months_covered"], "months_covered")
+        if months > 12:
+            raise ValueError(f"months_covered {months} is more than 12")
+        record = StateRecord(
+            state=_state(row["state"], reference),
+            flow=_flow(row["flow"]),
+            year=_year(row["year"]),
+            month=None,
+            hs2=_chapter(row["hs2"], reference),
+            value_usd=_integer(row["value_usd"], "value_usd"),
+        )
+        if months < 12:
+            raise ValueError(
+                f"partial year: {record.year} covers {months} of 12 months; only full years are stored as annual "
+                "figures (import the monthly detail for partial years)"
+            )
+        return record
+
+    _parse_keyed_rows(_numbered(header, reader), result, build, lambda r: (r.state, r.flow, r.year, r.hs2))
+    return result
+
+
 def parse_bts_national_hs2(content: bytes, reference: Reference) -> ParseResult:
     """`year,flow,hs2,value_usd`: US totals by HS chapter (no state)."""
     required = ["year", "flow", "hs2", "value_usd"]
@@ -418,6 +452,7 @@ PARSERS: dict[str, Callable[[bytes, Reference], ParseResult]] = {
     ImportFormat.BTS_DOT2: parse_bts_dot2,
     ImportFormat.BTS_ANNUAL: parse_bts_annual,
     ImportFormat.BTS_STATE_HS2_MONTHLY: parse_bts_state_hs2_monthly,
+    ImportFormat.BTS_STATE_HS2_ANNUAL: parse_bts_state_hs2_annual,
     ImportFormat.BTS_NATIONAL_HS2: parse_bts_national_hs2,
     ImportFormat.CENSUS_STATEHS: parse_census_statehs,
 }

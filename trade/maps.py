@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
@@ -19,17 +21,32 @@ TILE_POSITIONS: dict[str, tuple[int, int]] = {
     "OK": (6, 4), "LA": (6, 5), "MS": (6, 6), "AL": (6, 7), "GA": (6, 8),
     "HI": (7, 0), "TX": (7, 4), "FL": (7, 9), "PR": (7, 11),
 }  # fmt: skip
-# Five-step sequential blues (ColorBrewer "Blues"); text switches to white on the two darkest.
-PALETTE = ["#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c"]
-NO_DATA = "#f0f0f0"
+# Five-step sequential blues (ColorBrewer "Blues" steps chosen for contrast): the state code is dark on
+# the three light steps and white on the two dark ones, every pair at least 5:1 (WCAG AA); tiles have a
+# grey outline (4.5:1 against the white page) so the lightest step stays visible.
+PALETTE = ["#deebf7", "#9ecae1", "#4292c6", "#2171b5", "#08306b"]
+INK = ["#1a1a1a", "#1a1a1a", "#1a1a1a", "#ffffff", "#ffffff"]
+NO_DATA = "#ffffff"
+OUTLINE = "#6b7785"
 TILE = 44
 GAP = 4
+FONT = 'font-family="system-ui, sans-serif"'
 
 
-def _bin(value: float, top: float) -> int:
-    if top <= 0:
-        return 0
-    return min(len(PALETTE) - 1, int(value / top * len(PALETTE)))
+def _linear_edges(values: list[float]) -> list[float]:
+    top = max(values, default=0)
+    return [top * step / len(PALETTE) for step in range(1, len(PALETTE))]
+
+
+def _quantile_edges(values: list[float]) -> list[float]:
+    ordered = sorted(values)
+    if not ordered:
+        return [0.0] * (len(PALETTE) - 1)
+    return [ordered[min(len(ordered) - 1, len(ordered) * step // len(PALETTE))] for step in range(1, len(PALETTE))]
+
+
+def _bin(value: float, edges: list[float]) -> int:
+    return sum(1 for edge in edges if value >= edge and edge > 0) if value > 0 else 0
 
 
 def tile_map_svg(
@@ -38,15 +55,24 @@ def tile_map_svg(
     title: str = "",
     labels: dict[str, str] | None = None,
     links: dict[str, str] | None = None,
+    scale: str = "linear",
+    value_format=None,
+    legend_title: str = "",
 ) -> str:
     """Inline SVG of the US as equal tiles coloured by `values` (state code → number).
 
-    `labels` gives each tile's tooltip text (defaults to the value), `links` a URL per state.
+    `labels` gives each tile's tooltip text (defaults to the value), `links` a URL per state, `scale`
+    "linear" (five equal steps up to the largest value) or "quantile" (five groups of about as many
+    states: readable when a few states dwarf the rest). The legend states each step's range in
+    `value_format` (a function number → text) under `legend_title` (which should name the unit).
     """
     labels = labels or {}
     links = links or {}
-    top = max(values.values(), default=0)
-    width, height = 12 * (TILE + GAP), 8 * (TILE + GAP) + 30
+    fmt = value_format or (lambda number: f"{number:,.0f}")
+    numbers = list(values.values())
+    edges = _quantile_edges(numbers) if scale == "quantile" else _linear_edges(numbers)
+    width, legend_top = 12 * (TILE + GAP), 8 * (TILE + GAP) + 8
+    height = legend_top + 62
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" class="tile-map" role="img" '
         f'aria-label="{escape(title or _("Map of US states"))}">'
@@ -56,69 +82,122 @@ def tile_map_svg(
     for code, (row, column) in TILE_POSITIONS.items():
         x, y = column * (TILE + GAP), row * (TILE + GAP)
         value = values.get(code)
-        fill = NO_DATA if value is None else PALETTE[_bin(value, top)]
-        ink = "#ffffff" if value is not None and _bin(value, top) >= 3 else "#1a1a1a"
-        tip = labels.get(code) or (f"{code}: {value:,.0f}" if value is not None else f"{code}: {_('no data')}")
+        step = None if value is None else _bin(value, edges)
+        fill = NO_DATA if step is None else PALETTE[step]
+        ink = "#1a1a1a" if step is None else INK[step]
+        dash = ' stroke-dasharray="3 2"' if step is None else ""
+        tip = labels.get(code) or (f"{code}: {fmt(value)}" if value is not None else f"{code}: {_('no data')}")
         tile = (
-            f'<g><title>{escape(tip)}</title><rect x="{x}" y="{y}" width="{TILE}" height="{TILE}" rx="4" fill="{fill}" '
-            f'stroke="#ffffff"/><text x="{x + TILE / 2}" y="{y + TILE / 2 + 5}" text-anchor="middle" '
-            f'font-size="13" font-family="sans-serif" fill="{ink}">{code}</text></g>'
+            f'<g><title>{escape(tip)}</title><rect x="{x + 0.5}" y="{y + 0.5}" width="{TILE - 1}" height="{TILE - 1}" '
+            f'rx="4" fill="{fill}" stroke="{OUTLINE}"{dash}/><text x="{x + TILE / 2}" y="{y + TILE / 2 + 5}" '
+            f'text-anchor="middle" font-size="13" font-weight="600" {FONT} fill="{ink}">{code}</text></g>'
         )
         if code in links:
             tile = f'<a href="{escape(links[code])}">{tile}</a>'
         parts.append(tile)
-    legend_y = 8 * (TILE + GAP) + 4
-    for index, colour in enumerate(PALETTE):
-        parts.append(f'<rect x="{index * 40}" y="{legend_y}" width="40" height="12" fill="{colour}"/>')
     parts.append(
-        f'<text x="0" y="{legend_y + 26}" font-size="11" font-family="sans-serif">{escape(_("low"))}</text>'
-        f'<text x="200" y="{legend_y + 26}" font-size="11" font-family="sans-serif" text-anchor="end">'
-        f"{escape(_('high'))}</text>"
+        f'<text x="0" y="{legend_top + 10}" font-size="12" font-weight="600" {FONT} fill="#1a1a1a">'
+        f"{escape(legend_title or _('Legend'))}</text>"
+    )
+    bounds = [0.0, *edges]
+    swatch = width / (len(PALETTE) + 1)
+    for index, colour in enumerate(PALETTE):
+        x = index * swatch
+        low = bounds[index]
+        text = f"≥ {fmt(low)}" if index else f"< {fmt(edges[0])}"
+        parts.append(
+            f'<rect x="{x + 0.5}" y="{legend_top + 18}" width="{swatch - 4}" height="14" fill="{colour}" '
+            f'stroke="{OUTLINE}"/><text x="{x}" y="{legend_top + 48}" font-size="11" {FONT} fill="#1a1a1a">'
+            f"{escape(text)}</text>"
+        )
+    x = len(PALETTE) * swatch
+    parts.append(
+        f'<rect x="{x + 0.5}" y="{legend_top + 18}" width="{swatch - 4}" height="14" fill="{NO_DATA}" '
+        f'stroke="{OUTLINE}" stroke-dasharray="3 2"/><text x="{x}" y="{legend_top + 48}" font-size="11" {FONT} '
+        f'fill="#1a1a1a">{escape(_("no data"))}</text>'
     )
     parts.append("</svg>")
     return "".join(parts)
 
 
+EXPORT_COLOUR, IMPORT_COLOUR = "#08519c", "#6baed6"
+
+
 def bar_chart_svg(*, series: list[dict], title: str) -> str:
-    """Grouped bars per year: exports (dark) and imports (light), billions of USD; partial years hatched
-    and marked with an asterisk under the year."""
+    """Grouped bars per year, US$ billions: exports (dark blue) and imports (light blue); bars of partial
+    years are hatched and their year is marked with an asterisk. Axis, unit and legend are drawn in."""
     if not series:
         return ""
     top = max(max(row["exports"], row["imports"]) for row in series) or 1
-    bar, gap, left, height = 9, 8, 48, 180
+    top_billions = _nice_ceiling(top / 1e9) or 1
+    decimals = 0 if top_billions >= 4 else 1 if top_billions >= 0.4 else 2
+    bar, gap, left, plot_top, plot_height = 12, 10, 56, 34, 200
     width = left + len(series) * (2 * bar + gap) + 10
+    bottom = plot_top + plot_height
+    height = bottom + 40
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height + 50}" class="chart" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" class="chart" role="img" '
         f'aria-label="{escape(title)}"><title>{escape(title)}</title>',
-        '<defs><pattern id="partial" width="4" height="4" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
-        '<rect width="2" height="4" fill="#999999"/></pattern></defs>',
+        '<defs><pattern id="partial" width="5" height="5" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
+        f'<rect width="5" height="5" fill="#ffffff"/><rect width="2.5" height="5" fill="{EXPORT_COLOUR}"/></pattern>'
+        "</defs>",
+        f'<text x="0" y="12" font-size="12" font-weight="600" {FONT} fill="#1a1a1a">{escape(_("US$ billions"))}</text>',
     ]
-    for step in range(5):
-        value = top * step / 4
-        y = height - height * step / 4 + 10
+    legend_x = left + 80
+    for offset, (colour, text) in enumerate(
+        ((EXPORT_COLOUR, _("Exports to Canada")), (IMPORT_COLOUR, _("Imports from Canada")))
+    ):
+        x = legend_x + offset * 170
         parts.append(
-            f'<line x1="{left}" x2="{width}" y1="{y}" y2="{y}" stroke="#dddddd"/>'
-            f'<text x="{left - 4}" y="{y + 4}" font-size="10" text-anchor="end" font-family="sans-serif">'
-            f"{value / 1e9:,.0f}</text>"
+            f'<rect x="{x}" y="2" width="12" height="12" fill="{colour}"/>'
+            f'<text x="{x + 16}" y="12" font-size="12" {FONT} fill="#1a1a1a">{escape(text)}</text>'
+        )
+    if any(row["partial"] for row in series):
+        x = legend_x + 340
+        parts.append(
+            f'<rect x="{x}" y="2" width="12" height="12" fill="url(#partial)" stroke="{EXPORT_COLOUR}"/>'
+            f'<text x="{x + 16}" y="12" font-size="12" {FONT} fill="#1a1a1a">{escape(_("* partial year"))}</text>'
+        )
+    for step in range(5):
+        value = top_billions * step / 4
+        y = bottom - plot_height * step / 4
+        parts.append(
+            f'<line x1="{left}" x2="{width}" y1="{y}" y2="{y}" stroke="#d5dae1"/>'
+            f'<text x="{left - 6}" y="{y + 4}" font-size="11" text-anchor="end" {FONT} fill="#1a1a1a">'
+            f"{value:,.{decimals}f}</text>"
         )
     for index, row in enumerate(series):
-        x = left + index * (2 * bar + gap)
-        for offset, key, colour in ((0, "exports", "#08519c"), (bar, "imports", "#6baed6")):
-            h = height * row[key] / top
+        x = left + index * (2 * bar + gap) + gap / 2
+        for offset, key, colour, label in (
+            (0, "exports", EXPORT_COLOUR, _("exports to Canada")),
+            (bar, "imports", IMPORT_COLOUR, _("imports from Canada")),
+        ):
+            h = plot_height * row[key] / (top_billions * 1e9)
             fill = "url(#partial)" if row["partial"] else colour
+            stroke = f' stroke="{colour}"' if row["partial"] else ""
+            partial = _(" (partial year)") if row["partial"] else ""
             parts.append(
-                f'<rect x="{x + offset}" y="{height - h + 10}" width="{bar}" height="{h}" fill="{fill}">'
-                f"<title>{row['year']} {escape(_(key))}: US${row[key] / 1e9:,.2f} B"
-                f"{escape(_(' (partial year)')) if row['partial'] else ''}</title></rect>"
+                f'<rect x="{x + offset}" y="{bottom - h}" width="{bar}" height="{h}" fill="{fill}"{stroke}>'
+                f"<title>{row['year']} {escape(label)}: US${row[key] / 1e9:,.2f} B{escape(partial)}</title></rect>"
             )
-        if index % 2 == 0 or row["partial"]:
-            label = f"{row['year']}{'*' if row['partial'] else ''}"
-            parts.append(
-                f'<text x="{x + bar}" y="{height + 26}" font-size="10" text-anchor="middle" font-family="sans-serif">'
-                f"{label}</text>"
-            )
+        label = f"{row['year']}{'*' if row['partial'] else ''}"
+        parts.append(
+            f'<text x="{x + bar}" y="{bottom + 16}" font-size="11" text-anchor="middle" {FONT} fill="#1a1a1a">'
+            f"{label}</text>"
+        )
     parts.append(
-        f'<text x="{left}" y="{height + 45}" font-size="11" font-family="sans-serif">'
-        f"{escape(_('US$ billions; dark: exports to Canada, light: imports from Canada; * partial year'))}</text></svg>"
+        f'<text x="{left}" y="{bottom + 34}" font-size="11" {FONT} fill="#4a5563">'
+        f"{escape(_('Year; nominal US dollars, not adjusted for inflation'))}</text></svg>"
     )
     return "".join(parts)
+
+
+def _nice_ceiling(value: float) -> float:
+    """The smallest round number (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10^k) at or above value: the axis top."""
+    if value <= 0:
+        return 0
+    magnitude = 10 ** math.floor(math.log10(value))
+    for factor in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
+        if value <= factor * magnitude:
+            return factor * magnitude
+    return 10 * magnitude

@@ -6,9 +6,10 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.utils.translation import gettext_lazy as _
 
 from core.errors import NotFoundError
-from trade.choices import Flow
+from trade.choices import Flow, SnapshotStatus
 from trade.models import (
     ExposureFigure,
     ExposureSnapshot,
@@ -44,6 +45,15 @@ def scenario_list() -> QuerySet[TariffScenario]:
 
 def snapshot_current(*, scenario: TariffScenario) -> ExposureSnapshot | None:
     return ExposureSnapshot.objects.current().filter(scenario=scenario).select_related("scenario").first()
+
+
+def snapshots_ready(*, slug: str) -> QuerySet[ExposureSnapshot]:
+    """Ready snapshots of every version of a scenario, newest first (the state page compares two)."""
+    return (
+        ExposureSnapshot.objects.filter(scenario__slug=slug, status=SnapshotStatus.READY)
+        .select_related("scenario")
+        .order_by("-created_at", "-id")
+    )
 
 
 def _scenario_or_default(scenario: TariffScenario | None) -> TariffScenario:
@@ -124,29 +134,31 @@ def trade_series_for_state(*, state: State, first_year: int | None = None) -> li
             },
         )
         entry["exports" if row["flow"] == Flow.EXPORT else "imports"] += row["total"]
-    return [series[year] for year in sorted(series)]
-
-
-def chapter_detail_months(*, year: int) -> int:
-    """How many months of state × chapter detail the year has (12 = full year)."""
-    return (
-        TradeFlow.objects.effective()
-        .filter(year=year, hs_chapter__isnull=False, month__isnull=False)
-        .values("month")
-        .distinct()
-        .count()
-    )
+    return [{**series[year], "total": series[year]["exports"] + series[year]["imports"]} for year in sorted(series)]
 
 
 def chapter_detail_years() -> list[dict]:
-    """[{year, months}] for every year with state × chapter detail."""
-    return list(
+    """[{year, months, partial}] for every year with state × chapter detail, newest first (annual chapter
+    cells count as 12 months: the importer only stores full years as annual cells)."""
+    annual_years = (
+        TradeFlow.objects.effective()
+        .filter(hs_chapter__isnull=False, month__isnull=True)
+        .values_list("year", flat=True)
+        .distinct()
+    )
+    years: dict[int, int] = dict.fromkeys(annual_years, 12)
+    monthly = (
         TradeFlow.objects.effective()
         .filter(hs_chapter__isnull=False, month__isnull=False)
+        .exclude(year__in=list(years))
         .values("year")
         .annotate(months=Count("month", distinct=True))
-        .order_by("year")
+        .values_list("year", "months")
     )
+    years.update(dict(monthly))
+    return [
+        {"year": year, "months": months, "partial": months < 12} for year, months in sorted(years.items(), reverse=True)
+    ]
 
 
 def pillar_chapter_map() -> dict[int, list[int]]:
@@ -164,7 +176,8 @@ def trade_by_pillar_for_state(*, state: State, year: int) -> list[dict]:
     by_chapter = {
         row["hs_chapter_id"]: row
         for row in TradeFlow.objects.effective()
-        .filter(state=state, year=year, hs_chapter__isnull=False)
+        .chapter_detail_one_kind()
+        .filter(state=state, year=year)
         .values("hs_chapter_id")
         .annotate(
             exports=Sum("value_usd", filter=Q(flow=Flow.EXPORT)),
@@ -190,7 +203,8 @@ def trade_top_chapters_for_state(*, state: State, year: int, n: int = 10) -> lis
     """The state's n largest chapters by two-way trade in `year`, with the chapter name."""
     rows = (
         TradeFlow.objects.effective()
-        .filter(state=state, year=year, hs_chapter__isnull=False)
+        .chapter_detail_one_kind()
+        .filter(state=state, year=year)
         .values("hs_chapter__code", "hs_chapter__name")
         .annotate(
             exports=Sum("value_usd", filter=Q(flow=Flow.EXPORT)),
@@ -232,7 +246,7 @@ def trade_flows_grouped(
                     }
                 )
         return rows
-    detail = TradeFlow.objects.effective().filter(state=state, hs_chapter__isnull=False)
+    detail = TradeFlow.objects.effective().chapter_detail_one_kind().filter(state=state)
     if year:
         detail = detail.filter(year=year)
     if month:
@@ -286,17 +300,20 @@ def trade_flows_grouped(
     raise NotFoundError(f"Unknown group_by {group_by!r}.")
 
 
+DIFF_FIELDS = {
+    "imports_from_canada": _("Imports from Canada"),
+    "exports_to_canada": _("Exports to Canada"),
+    "us_duty_cost": _("US duty cost"),
+    "counter_duty_exposure": _("Counter-duty on exports"),
+    "exports_at_risk_central": _("Exports at risk (central)"),
+    "jobs_at_risk_central": _("Jobs at risk (central)"),
+    "rank": _("Rank"),
+}
+
+
 def snapshot_diff_for_state(*, state: State, old: ExposureSnapshot, new: ExposureSnapshot) -> list[dict]:
     """What changed for a state between two snapshots: total and per pillar, field by field."""
-    fields = [
-        "imports_from_canada",
-        "exports_to_canada",
-        "us_duty_cost",
-        "counter_duty_exposure",
-        "exports_at_risk_central",
-        "jobs_at_risk_central",
-        "rank",
-    ]
+    fields = list(DIFF_FIELDS)
     rows = ExposureFigure.objects.filter(snapshot__in=[old, new], state=state, hs_chapter__isnull=True).select_related(
         "pillar"
     )
@@ -316,7 +333,7 @@ def snapshot_diff_for_state(*, state: State, old: ExposureSnapshot, new: Exposur
                     if name != "rank" and (a is not None or b is not None)
                     else None
                 )
-                changes.append({"field": name, "old": a, "new": b, "delta": delta})
+                changes.append({"field": name, "label": DIFF_FIELDS[name], "old": a, "new": b, "delta": delta})
         result.append({"pillar": pillar, "changes": changes})
     return result
 

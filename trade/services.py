@@ -62,6 +62,10 @@ DEFAULT_SOURCES = {
         "U.S. DOT Bureau of Transportation Statistics, TransBorder Freight Data (state × HS2)",
         "https://www.bts.gov/transborder",
     ),
+    ImportFormat.BTS_STATE_HS2_ANNUAL: (
+        "U.S. DOT Bureau of Transportation Statistics, TransBorder Freight Data (state × HS2, annual)",
+        "https://www.bts.gov/transborder",
+    ),
     ImportFormat.BTS_NATIONAL_HS2: (
         "U.S. DOT Bureau of Transportation Statistics, TransBorder Freight Data (national HS2)",
         "https://www.bts.gov/transborder",
@@ -221,35 +225,60 @@ def _store_release(
     )
     chapters = dict(HSChapter.objects.values_list("code", "id"))
     if result.is_national:
-        NationalTradeFlow.objects.bulk_create(
-            (
-                NationalTradeFlow(
-                    flow=r.flow, year=r.year, hs_chapter_id=chapters[r.hs2], value_usd=r.value_usd, release=release
-                )
-                for r in result.records
-            ),
-            batch_size=BULK_BATCH,
+        _insert_rows(
+            NationalTradeFlow,
+            ["flow", "year", "hs_chapter_id", "value_usd", "release_id", "is_effective"],
+            ((r.flow, r.year, chapters[r.hs2], r.value_usd, release.pk, True) for r in result.records),
         )
         _resolve_national_precedence(release=release, years=years)
     else:
         states = dict(State.objects.values_list("code", "id"))
-        TradeFlow.objects.bulk_create(
+        _insert_rows(
+            TradeFlow,
+            ["state_id", "flow", "year", "month", "hs_chapter_id", "value_usd", "release_id", "is_effective"],
             (
-                TradeFlow(
-                    state_id=states[r.state],
-                    flow=r.flow,
-                    year=r.year,
-                    month=r.month,
-                    hs_chapter_id=chapters[r.hs2] if r.hs2 else None,
-                    value_usd=r.value_usd,
-                    release=release,
+                (
+                    states[r.state],
+                    r.flow,
+                    r.year,
+                    r.month,
+                    chapters[r.hs2] if r.hs2 else None,
+                    r.value_usd,
+                    release.pk,
+                    True,
                 )
                 for r in result.records
             ),
-            batch_size=BULK_BATCH,
         )
         _resolve_state_precedence(release=release, records=result.records)
     return release
+
+
+def _insert_rows(model, columns: list[str], rows: Iterable[tuple]) -> None:
+    """Multi-row INSERTs of already validated figures, without building a model instance per row.
+
+    Importing a file is dominated by its rows (410,000 in the bundled monthly file); `bulk_create`
+    spends most of its time instantiating and preparing each model, so the rows go straight to
+    `executemany` in batches. Database constraints (unique cells, non-negative values) still apply.
+    """
+    from django.db import connection
+
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(
+        connection.ops.quote_name(model._meta.get_field(c).column) for c in ["created_at", "updated_at", *columns]
+    )
+    placeholders = ", ".join(["%s"] * (len(columns) + 2))
+    sql = f"INSERT INTO {table} ({names}) VALUES ({placeholders})"  # noqa: S608  # nosec B608 — names from model metadata
+    batch: list[tuple] = []
+    with connection.cursor() as cursor:
+        for row in rows:
+            batch.append((now, now, *row))
+            if len(batch) >= BULK_BATCH:
+                cursor.executemany(sql, batch)
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)
 
 
 def _coverage(result: ParseResult) -> str:

@@ -12,7 +12,7 @@ from core.permissions import role_required
 from trade import selectors
 from trade.forms import ScenarioChoiceForm, ScenarioCompareForm
 from trade.maps import bar_chart_svg, tile_map_svg
-from trade.models import DataRelease, ExposureSnapshot, State, TariffScenario
+from trade.models import DataRelease, State, TariffScenario
 
 MEASURES = {
     "us_duty_cost": _("US duty cost"),
@@ -21,6 +21,15 @@ MEASURES = {
     "jobs_at_risk_central": _("Jobs at risk (central)"),
     "duty_cost_share_of_gdp": _("Duty cost, share of GDP"),
     "two_way_trade_share_of_gdp": _("Two-way trade, share of GDP"),
+}
+# How each measure is shown on the map legend and tooltips: (unit, value → text).
+MEASURE_UNITS = {
+    "us_duty_cost": (_("US$ millions"), lambda v: f"{v / 1e6:,.0f}"),
+    "counter_duty_exposure": (_("US$ millions"), lambda v: f"{v / 1e6:,.0f}"),
+    "exports_at_risk_central": (_("US$ millions"), lambda v: f"{v / 1e6:,.0f}"),
+    "jobs_at_risk_central": (_("jobs"), lambda v: f"{v:,.0f}"),
+    "duty_cost_share_of_gdp": (_("% of state GDP"), lambda v: f"{v * 100:,.2f}"),
+    "two_way_trade_share_of_gdp": (_("% of state GDP"), lambda v: f"{v * 100:,.1f}"),
 }
 
 
@@ -43,22 +52,53 @@ def state_list(request):
         form.cleaned_data.get("measure") if form.is_valid() and form.cleaned_data.get("measure") else "us_duty_cost"
     )
     figures = list(selectors.exposure_state_totals(scenario=scenario))
-    values = {f.state.code: float(getattr(f, measure) or 0) for f in figures if not f.state.is_pseudo}
-    labels = {f.state.code: f"{f.state.name}: {getattr(f, measure)}" for f in figures}
+    unit, fmt = MEASURE_UNITS[measure]
+    values = {
+        f.state.code: float(getattr(f, measure))
+        for f in figures
+        if not f.state.is_pseudo and getattr(f, measure) is not None
+    }
+    labels = {code: f"{f.state.name}: {fmt(values[code])} {unit}" for f in figures if (code := f.state.code) in values}
     links = {f.state.code: reverse("trade:state-detail", args=[f.state.code]) for f in figures}
     snapshot = figures[0].snapshot if figures else None
+    title = _("%(measure)s by state (%(unit)s), %(scenario)s") % {
+        "measure": MEASURES[measure],
+        "unit": unit,
+        "scenario": scenario.name,
+    }
     context = {
         "form": form,
         "scenario": scenario,
         "snapshot": snapshot,
         "figures": figures,
         "measure_label": MEASURES[measure],
-        "map_svg": mark_safe(  # noqa: S308 - built by tile_map_svg, every text escaped
-            tile_map_svg(values=values, labels=labels, links=links, title=f"{MEASURES[measure]} — {scenario.name}")
+        "measure_unit": unit,
+        "map_svg": mark_safe(  # noqa: S308  # nosec B308 B703 — built by tile_map_svg, every text escaped
+            tile_map_svg(
+                values=values,
+                labels=labels,
+                links=links,
+                title=title,
+                scale="quantile",
+                value_format=fmt,
+                legend_title=f"{MEASURES[measure]} ({unit}); {_('five groups of about ten states')}",
+            )
         ),
         "releases": snapshot.releases.all() if snapshot else [],
     }
     return render(request, "trade/state_list.html", context)
+
+
+def _detail_year(request, years: list[dict], default: int | None) -> dict | None:
+    """The chapter-detail year the state page shows: ?year= when it has detail, else the snapshot's base
+    year, else the latest full year, else the latest year."""
+    by_year = {entry["year"]: entry for entry in years}
+    asked = request.GET.get("year", "")
+    if asked.isdigit() and int(asked) in by_year:
+        return by_year[int(asked)]
+    if default in by_year:
+        return by_year[default]
+    return next((entry for entry in years if not entry["partial"]), years[0] if years else None)
 
 
 @role_required()
@@ -69,36 +109,53 @@ def state_detail(request, code: str):
     scenarios = selectors.exposure_by_scenario_for_state(state=state)
     default = selectors.scenario_default() if TariffScenario.objects.exists() else None
     exposure = selectors.exposure_for_state(state=state, scenario=default) if default else {"snapshot": None}
-    year = exposure["snapshot"].base_year if exposure.get("snapshot") else None
-    diff, previous = [], None
-    if exposure.get("snapshot"):
-        previous = (
-            ExposureSnapshot.objects.filter(
-                scenario__slug=default.slug, status="ready", created_at__lt=exposure["snapshot"].created_at
-            )
-            .select_related("scenario")
-            .order_by("-created_at")
-            .first()
-        )
-        if previous:
-            diff = selectors.snapshot_diff_for_state(state=state, old=previous, new=exposure["snapshot"])
+    snapshot = exposure.get("snapshot")
+    detail_years = selectors.chapter_detail_years()
+    detail = _detail_year(request, detail_years, snapshot.base_year if snapshot else None)
+    year = detail["year"] if detail else None
+    comparison = snapshot_comparison(request, state=state, scenario=default, current=snapshot)
     context = {
         "state": state,
         "series": recent,
-        "chart_svg": mark_safe(  # noqa: S308 - built by bar_chart_svg, every text escaped
-            bar_chart_svg(series=recent, title=_("Trade of %(state)s with Canada by year") % {"state": state.name})
+        "chart_svg": mark_safe(  # noqa: S308  # nosec B308 B703 — built by bar_chart_svg, every text escaped
+            bar_chart_svg(
+                series=recent,
+                title=_("Trade of %(state)s with Canada by year, US$ billions") % {"state": state.name},
+            )
         ),
+        "first_year": recent[0]["year"] if recent else None,
+        "last_year": recent[-1]["year"] if recent else None,
         "scenarios": scenarios,
         "exposure": exposure,
         "year": year,
+        "detail": detail,
+        "detail_years": detail_years,
         "pillars": selectors.trade_by_pillar_for_state(state=state, year=year) if year else [],
         "top_chapters": selectors.trade_top_chapters_for_state(state=state, year=year) if year else [],
-        "diff": [row for row in diff if row["changes"]],
-        "previous": previous,
+        **comparison,
         "releases": DataRelease.objects.filter(trade_flows__state=state).distinct().order_by("-vintage_date"),
         "economics": state.economics.order_by("-year").first(),
     }
     return render(request, "trade/state_detail.html", context)
+
+
+def snapshot_comparison(request, *, state: State, scenario: TariffScenario | None, current) -> dict:
+    """What changed for the state between two ready snapshots of the default scenario's slug:
+    ?old=&new= (snapshot ids) when given, else the current snapshot against the one before it."""
+    if scenario is None or current is None:
+        return {"diff": [], "previous": None, "newer": None, "snapshots": []}
+    snapshots = list(selectors.snapshots_ready(slug=scenario.slug)[:20])
+    by_id = {str(item.pk): item for item in snapshots}
+    newer = by_id.get(request.GET.get("new", ""), current)
+    older = [item for item in snapshots if item.created_at < newer.created_at]
+    previous = by_id.get(request.GET.get("old", "")) or (older[0] if older else None)
+    diff = selectors.snapshot_diff_for_state(state=state, old=previous, new=newer) if previous else []
+    return {
+        "diff": [row for row in diff if row["changes"]],
+        "previous": previous,
+        "newer": newer,
+        "snapshots": snapshots,
+    }
 
 
 @role_required()
@@ -106,9 +163,23 @@ def scenario_list(request):
     return render(request, "trade/scenario_list.html", {"scenarios": selectors.scenario_list().order_by("name")})
 
 
+def _compare_defaults() -> dict:
+    """Without a choice: another current scenario (the first by name) against the default one."""
+    default = TariffScenario.objects.current_versions().filter(is_default=True).values_list("slug", flat=True).first()
+    others = TariffScenario.objects.current_versions().exclude(slug=default).order_by("name")
+    first = others.values_list("slug", flat=True).first()
+    second = default or others.values_list("slug", flat=True)[1:2].first()
+    return {"first": first, "second": second} if first and second else {}
+
+
+def _cost(figure):
+    return figure.us_duty_cost + figure.counter_duty_exposure if figure is not None else None
+
+
 @role_required()
 def scenario_compare(request):
-    form = ScenarioCompareForm(request.GET or None)
+    data = request.GET or _compare_defaults()
+    form = ScenarioCompareForm(data or None)
     rows, first, second = [], None, None
     if form.is_valid():
         try:
@@ -120,10 +191,18 @@ def scenario_compare(request):
         b = {f.state_id: f for f in selectors.exposure_state_totals(scenario=second)}
         for state_id in sorted(set(a) | set(b), key=lambda pk: (a.get(pk) or b.get(pk)).state.name):
             fa, fb = a.get(state_id), b.get(state_id)
-            state = (fa or fb).state
-            cost = lambda f: (f.us_duty_cost + f.counter_duty_exposure) if f else None  # noqa: E731
-            rows.append({"state": state, "a": fa, "b": fb, "delta": (cost(fb) or 0) - (cost(fa) or 0)})
-        rows.sort(key=lambda row: -abs(row["delta"]))
+            cost_a, cost_b = _cost(fa), _cost(fb)
+            rows.append(
+                {
+                    "state": (fa or fb).state,
+                    "a": fa,
+                    "b": fb,
+                    "cost_a": cost_a,
+                    "cost_b": cost_b,
+                    "delta": (cost_b or 0) - (cost_a or 0),
+                }
+            )
+        rows.sort(key=lambda row: (-abs(row["delta"]), row["state"].name))
     return render(
         request, "trade/scenario_compare.html", {"form": form, "rows": rows, "first": first, "second": second}
     )

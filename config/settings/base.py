@@ -199,6 +199,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
         "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
         "processed_folder": str(CELERY_BROKER_DIR / "processed"),
+        "control_folder": str(CELERY_BROKER_DIR / "control"),
         "store_processed": False,
     }
 else:
@@ -283,3 +284,5 @@ AUDIT_TRACKED_MODELS = [
 # Product settings
 CLASSIFICATION_MARKING = env("CLASSIFICATION_MARKING", default="PROTECTED B — CANADIAN EYES ONLY")
 DEMO_USERNAME = env("DEMO_USERNAME", default="demo")
+# Briefing packets: how long before a calendar meeting its packet is generated.
+BRIEFING_MEETING_LEAD_HOURS = env.int("BRIEFING_MEETING_LEAD_HOURS", default=48)

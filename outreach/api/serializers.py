@@ -7,7 +7,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from contacts.models import Organization, Person
+from contacts.models import Organization, Person, SavedSegment
 from outreach.models import Campaign, CampaignTarget, Commitment, FollowUp, Interaction
 from trade.models import Pillar, State
 
@@ -143,7 +143,10 @@ class CampaignTargetSerializer(serializers.ModelSerializer):
 
 
 class CampaignTargetsAddSerializer(serializers.Serializer):
+    """People and organizations by id, and/or a saved segment whose people are all added."""
+
     people = serializers.PrimaryKeyRelatedField(many=True, queryset=Person.objects.all(), required=False, default=list)
+    segment = serializers.PrimaryKeyRelatedField(queryset=SavedSegment.objects.all(), required=False, allow_null=True)
     organizations = serializers.PrimaryKeyRelatedField(
         many=True, queryset=Organization.objects.all(), required=False, default=list
     )

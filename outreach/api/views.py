@@ -9,6 +9,7 @@ from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from contacts.selectors import segments_for
 from core.errors import NotFoundError
 from core.roles import Role
 from outreach import selectors, services
@@ -136,7 +137,15 @@ class CampaignViewSet(
         if request.method == "POST":
             serializer = CampaignTargetsAddSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
-            added = services.campaign_targets_add(campaign=campaign, actor=request.user, **serializer.validated_data)
+            data = dict(serializer.validated_data)
+            segment = data.pop("segment", None)
+            if segment is not None and not segments_for(user=request.user).filter(pk=segment.pk).exists():
+                raise NotFoundError("Unknown segment.", details={"segment": ["Not found."]})
+            added = services.campaign_targets_add(campaign=campaign, actor=request.user, **data)
+            if segment is not None:
+                added += services.campaign_targets_add_from_segment(
+                    campaign=campaign, segment=segment, actor=request.user
+                )
             return Response({"added": added}, status=status.HTTP_201_CREATED)
         targets = CampaignTargetFilterSet(request.query_params, queryset=campaign.targets.with_list_relations()).qs
         page = self.paginate_queryset(targets.order_by("id"))

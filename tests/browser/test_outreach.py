@@ -132,4 +132,4 @@ def test_viewer_never_sees_the_confidential_note(page, make_user, login, shot, s
 
     login(lead.username, LEAD_PASSWORD)
     page.goto(f"/interactions/{interaction.pk}/")
-    assert page.get_by_text(SECRET).is_visible()
+    assert page.get_by_text(SECRET, exact=True).is_visible()

@@ -105,3 +105,43 @@ class CampaignTargetFactory(factory.django.DjangoModelFactory):
 
     campaign = factory.SubFactory(CampaignFactory)
     person = factory.SubFactory(SyntheticPersonFactory)
+
+
+def exposure_snapshot(*, scenario=None, totals: dict, pillar_figures: dict | None = None):
+    """A current, ready snapshot with the given state totals {state: (us_duty_cost, counter_duty)}
+    and optional per-pillar figures {(state, pillar): (us_duty_cost, counter_duty)}. Figures are test inputs."""
+    from tests.trade.factories import TariffScenarioFactory
+    from trade.choices import SnapshotStatus
+    from trade.models import ExposureFigure, ExposureSnapshot
+
+    scenario = scenario or TariffScenarioFactory(is_default=True)
+    snapshot = ExposureSnapshot.objects.create(
+        scenario=scenario, base_year=2024, status=SnapshotStatus.READY, is_current=True
+    )
+    zero = dict.fromkeys(
+        [
+            "imports_from_canada",
+            "exports_to_canada",
+            "exports_at_risk_low",
+            "exports_at_risk_central",
+            "exports_at_risk_high",
+            "jobs_at_risk_low",
+            "jobs_at_risk_central",
+            "jobs_at_risk_high",
+        ],
+        0,
+    )
+    rows = [((state, None), values) for state, values in totals.items()]
+    rows += list((pillar_figures or {}).items())
+    ranked = sorted(totals, key=lambda s: -sum(totals[s]))
+    for (state, pillar), (duty, counter) in rows:
+        ExposureFigure.objects.create(
+            snapshot=snapshot,
+            state=state,
+            pillar=pillar,
+            us_duty_cost=duty,
+            counter_duty_exposure=counter,
+            rank=ranked.index(state) + 1 if pillar is None else None,
+            **zero,
+        )
+    return snapshot

@@ -150,3 +150,20 @@ def test_priorities_endpoint_shows_components_and_filters(api_for, viewer):
     unknown = api_for(viewer).get("/api/priorities/?state=ZZ")
     assert unknown.status_code == 404
     assert unknown.json()["error"]["code"] == "not_found"
+
+
+def test_campaign_targets_from_a_segment_via_api(api_for, officer, make_user):
+    from core.roles import Role
+    from tests.contacts.factories import SavedSegmentFactory
+
+    ohio = StateFactory(code="OH", name="Ohio")
+    person = SyntheticPersonFactory(states=[ohio])
+    campaign = CampaignFactory()
+    mine = SavedSegmentFactory(owner=officer, filters={"state": "OH"})
+    private = SavedSegmentFactory(owner=make_user(Role.OFFICER), filters={"state": "OH"}, shared=False)
+    refused = api_for(officer).post(f"/api/campaigns/{campaign.pk}/targets/", {"segment": private.pk})
+    assert refused.status_code == 404
+    assert campaign.targets.count() == 0
+    added = api_for(officer).post(f"/api/campaigns/{campaign.pk}/targets/", {"segment": mine.pk})
+    assert added.json() == {"added": 1}
+    assert list(campaign.targets.values_list("person", flat=True)) == [person.pk]

@@ -47,11 +47,18 @@ READER_NAMES = ["author", "other officer", "viewer", "lead", "admin"]
 @pytest.mark.parametrize("who", READER_NAMES)
 @pytest.mark.parametrize(
     "path",
-    ["/interactions/{id}/", "/interactions/export.csv", "/api/interactions/", "/api/interactions/{id}/"],
+    [
+        "/interactions/{id}/",
+        "/interactions/export.csv",
+        "/api/interactions/",
+        "/api/interactions/{id}/",
+        "/stakeholders/{person}/",
+        "/states/MI/",
+    ],
 )
-def test_detail_api_and_export_show_notes_only_to_readers(client_for, setting, readers, who, path):
+def test_detail_api_export_and_timelines_show_notes_only_to_readers(client_for, setting, readers, who, path):
     user, may_read = readers[who]
-    response = client_for(user).get(path.format(id=setting["interaction"].pk))
+    response = client_for(user).get(path.format(id=setting["interaction"].pk, person=setting["person"].pk))
     assert response.status_code == 200
     assert (SECRET in response.content.decode()) is may_read
 
@@ -131,3 +138,20 @@ def test_templates_only_use_the_filtered_attribute():
         if raw_column.search(path.read_text())
     ]
     assert offenders == []
+
+
+@pytest.mark.parametrize("who", READER_NAMES)
+def test_history_view_follows_the_same_rule(client_for, setting, readers, who):
+    from core.selectors import history_for
+
+    user, may_read = readers[who]
+    interaction = setting["interaction"]
+    interaction.confidential_notes = SECRET + " (updated)"
+    interaction.save()
+    history = history_for(interaction, user)
+    html = client_for(user).get(f"/interactions/{interaction.pk}/").content.decode()
+    assert ("(updated)" in html) is may_read
+    if history is not None:  # history is for Leads and Admins only
+        shown = [change.after for entry in history for change in entry.changes]
+        assert any(SECRET in value for value in shown) is may_read
+        assert may_read

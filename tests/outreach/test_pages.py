@@ -293,3 +293,53 @@ def test_dashboard_shows_my_follow_ups_meetings_priorities_and_recent(client_for
     assert person in response.context["priorities"]
     assert "Team call" in html
     assert "Who to call next" in html
+
+
+def test_add_targets_from_a_saved_segment_page(client_for, officer, viewer):
+    from tests.contacts.factories import SavedSegmentFactory
+
+    ohio = StateFactory(code="OH", name="Ohio")
+    person = SyntheticPersonFactory(states=[ohio])
+    segment = SavedSegmentFactory(owner=officer, filters={"state": "OH"}, name="Ohio people")
+    campaign = CampaignFactory()
+    page = client_for(officer).get(f"/campaigns/{campaign.pk}/")
+    assert "Ohio people" in page.content.decode()
+    response = client_for(officer).post(f"/campaigns/{campaign.pk}/targets/add/", {"segment": segment.pk})
+    assert response.status_code == 302
+    assert list(campaign.targets.values_list("person", flat=True)) == [person.pk]
+    assert client_for(viewer).post(f"/campaigns/{campaign.pk}/targets/add/", {"segment": segment.pk}).status_code == 403
+
+
+def test_commitments_are_resolved_from_the_interaction_page(client_for, officer, viewer):
+    from outreach.models import Commitment
+
+    interaction = InteractionFactory()
+    commitment = Commitment.objects.create(interaction=interaction, party="us", description="Send figures")
+    assert client_for(viewer).post(f"/commitments/{commitment.pk}/status/", {"status": "fulfilled"}).status_code == 403
+    commitment.refresh_from_db()
+    assert commitment.status == "open"
+    response = client_for(officer).post(f"/commitments/{commitment.pk}/status/", {"status": "fulfilled"})
+    assert response["Location"] == f"/interactions/{interaction.pk}/"
+    commitment.refresh_from_db()
+    assert (commitment.status, commitment.resolved_at is not None) == ("fulfilled", True)
+    client_for(officer).post(f"/commitments/{commitment.pk}/status/", {"status": "bogus"})
+    commitment.refresh_from_db()
+    assert commitment.status == "fulfilled"
+
+
+def test_people_search_options_keep_the_chosen(client_for, officer, viewer):
+    chosen = SyntheticPersonFactory(full_name="Chosen Person")
+    match = SyntheticPersonFactory(full_name="Jordan Match")
+    SyntheticPersonFactory(full_name="Other Name")
+    response = client_for(officer).get(f"/interactions/people-options/?people_q=jordan&people={chosen.pk}")
+    html = response.content.decode()
+    assert html.index(f'<option value="{chosen.pk}" selected>') < html.index(f'<option value="{match.pk}">')
+    assert "Other Name" not in html
+    assert client_for(viewer).get("/interactions/people-options/?people_q=j").status_code == 403
+
+
+def test_campaign_page_without_owner(client_for, viewer):
+    campaign = CampaignFactory(owner=None, name="Ownerless push")
+    page = client_for(viewer).get(f"/campaigns/{campaign.pk}/")
+    assert page.status_code == 200
+    assert "Ownerless push" in page.content.decode()

@@ -12,6 +12,7 @@ from tests.outreach.factories import (
     PillarFactory,
     StateFactory,
     SyntheticPersonFactory,
+    exposure_snapshot,
 )
 
 pytestmark = pytest.mark.django_db
@@ -81,3 +82,50 @@ def test_priorities_page_shows_why(client_for, viewer):
     assert "never" in html
     assert "3/5" in html
     assert "How the score works" in html
+
+
+def test_exposure_component_from_the_current_snapshot(viewer):
+    ny, vt, wy = (StateFactory(code=c, name=n) for c, n in [("NY", "New York"), ("VT", "Vermont"), ("WY", "Wyoming")])
+    energy = PillarFactory(code="energy", name="Energy")
+    exposure_snapshot(
+        totals={ny: (800, 200), vt: (200, 50), wy: (0, 0)},
+        pillar_figures={(ny, energy): (10, 0), (vt, energy): (40, 0)},
+    )
+    new_yorker = SyntheticPersonFactory(states=[ny, wy])
+    vermonter = SyntheticPersonFactory(states=[vt])
+    vermonter.pillars.add(energy)
+    new_yorker.pillars.add(energy)
+    stateless = SyntheticPersonFactory()
+    rows = ranked(viewer)
+    assert rows[new_yorker.pk].c_exposure == pytest.approx(1.0)  # best of its states, NY is the top state
+    assert rows[new_yorker.pk].exposure_value == pytest.approx(1000)
+    assert rows[vermonter.pk].c_exposure == pytest.approx(0.25)
+    assert rows[stateless.pk].c_exposure == 0.0
+    by_pillar = ranked(viewer, pillar=energy)
+    assert by_pillar[vermonter.pk].c_exposure == pytest.approx(1.0)  # Vermont leads on energy
+    assert by_pillar[new_yorker.pk].c_exposure == pytest.approx(0.25)
+
+
+def test_scenario_parameter_in_api_and_pages(api_for, client_for, viewer):
+    from tests.trade.factories import TariffScenarioFactory
+
+    ny = StateFactory(code="NY", name="New York")
+    exposure_snapshot(totals={ny: (100, 0)})
+    other = TariffScenarioFactory(slug="steel-only")
+    exposure_snapshot(scenario=other, totals={ny: (5, 0)})
+    person = SyntheticPersonFactory(states=[ny])
+    api = api_for(viewer)
+    default = api.get("/api/priorities/").json()["results"][0]
+    assert (default["id"], default["components"]["exposure"]["value"]) == (person.pk, 1.0)
+    assert api.get("/api/priorities/?scenario=steel-only").status_code == 200
+    assert api.get("/api/priorities/?scenario=nope").status_code == 404
+    page = client_for(viewer).get("/coverage/")
+    assert [(row.state.code, row.exposure) for row in page.context["rows"]][:1] == [("NY", 100.0)]
+    assert "<svg" in page.content.decode()
+
+
+def test_scheduled_meetings_are_not_last_contact(viewer):
+    person = SyntheticPersonFactory()
+    InteractionFactory(people=[person], kind="meeting", occurred_at=timezone.now() + dt.timedelta(days=3))
+    row = ranked(viewer)[person.pk]
+    assert (row.last_contact_at, row.c_recency) == (None, 1.0)

@@ -18,6 +18,7 @@ from tests.outreach.factories import (
     StateFactory,
     SyntheticOrganizationFactory,
     SyntheticPersonFactory,
+    exposure_snapshot,
 )
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +43,7 @@ def rich_interactions(lead):
     state = StateFactory(code="OH", name="Ohio")
     org = SyntheticOrganizationFactory()
     staff = UserFactory()
+    exposure_snapshot(totals={state: (1000, 10)})
 
     def grow(n):
         for index in range(n):

@@ -15,6 +15,7 @@ from tests.outreach.factories import (
     CampaignTargetFactory,
     FollowUpFactory,
     InteractionFactory,
+    StateFactory,
     SyntheticOrganizationFactory,
     SyntheticPersonFactory,
 )
@@ -229,3 +230,45 @@ def test_merge_hook_moves_history_and_keeps_furthest_target(officer):
     assert follow_up.person == keep
     assert other.person == keep
     assert list(campaign.targets.values_list("person", "status")) == [(keep.pk, TargetStatus.MEETING_HELD)]
+
+
+def test_campaign_targets_from_a_saved_segment(lead):
+    from tests.contacts.factories import SavedSegmentFactory
+
+    ohio = StateFactory(code="OH", name="Ohio")
+    buckeyes = [SyntheticPersonFactory(states=[ohio]) for _ in range(2)]
+    SyntheticPersonFactory()
+    segment = SavedSegmentFactory(owner=lead, filters={"state": "OH"})
+    campaign = CampaignFactory()
+    assert services.campaign_targets_add_from_segment(campaign=campaign, segment=segment, actor=lead) == 2
+    assert set(campaign.targets.values_list("person", flat=True)) == {p.pk for p in buckeyes}
+    assert set(campaign.targets.values_list("source", flat=True)) == {"segment"}
+    campaign.refresh_from_db()
+    assert campaign.segment == segment
+    assert services.campaign_targets_add_from_segment(campaign=campaign, segment=segment, actor=lead) == 0
+
+
+def test_contacts_merge_moves_outreach_history(lead):
+    from contacts.merge import contact_merge
+
+    keep, duplicate = SyntheticPersonFactory(), SyntheticPersonFactory()
+    interaction = InteractionFactory(people=[duplicate])
+    follow_up = FollowUpFactory(person=duplicate)
+    contact_merge(keep=keep, duplicate=duplicate, actor=lead)
+    assert list(interaction.people.all()) == [keep]
+    follow_up.refresh_from_db()
+    assert follow_up.person == keep
+
+
+def test_a_scheduled_meeting_counts_as_contacted_not_held(officer):
+    person = SyntheticPersonFactory()
+    target = CampaignTargetFactory(person=person)
+    services.interaction_log(
+        actor=officer,
+        kind="meeting",
+        summary="Booked",
+        people=[person],
+        occurred_at=timezone.now() + dt.timedelta(days=5),
+    )
+    target.refresh_from_db()
+    assert target.status == TargetStatus.CONTACTED

@@ -103,5 +103,68 @@ def test_snapshot_diff_lists_what_changed_for_a_state(world):
     new = exposure.exposure_refresh(scenario=scenario, base_year=2023)
     total = next(row for row in snapshot_diff_for_state(state=state, old=old, new=new) if row["pillar"] is None)
     assert total["changes"] == [
-        {"field": "us_duty_cost", "old": Decimal("570.00"), "new": Decimal("690.00"), "delta": Decimal("120.00")}
+        {
+            "field": "us_duty_cost",
+            "label": "US duty cost",
+            "old": Decimal("570.00"),
+            "new": Decimal("690.00"),
+            "delta": Decimal("120.00"),
+        }
     ]
+
+
+def test_pillar_and_state_figures_are_sums_of_the_chapter_figures(world):
+    from trade.models import Pillar, PillarHSCode
+
+    state, scenario = world
+    energy = Pillar.objects.create(code="energy", name="Energy")
+    PillarHSCode.objects.create(pillar=energy, hs_code="27", hs_level="HS2", chapter_id=HSChapterFactory(code="27").pk)
+    snapshot = exposure.exposure_refresh(scenario=scenario, base_year=2023)
+    figures = ExposureFigure.objects.filter(snapshot=snapshot, state=state)
+    chapter = figures.get(hs_chapter__code="27")
+    pillar = figures.get(pillar=energy)
+    total = figures.get(pillar=None, hs_chapter=None)
+    fields = ["imports_from_canada", "exports_to_canada", "us_duty_cost", "counter_duty_exposure"]
+    assert [getattr(pillar, name) for name in fields] == [getattr(chapter, name) for name in fields]
+    assert (pillar.imports_from_canada, pillar.us_duty_cost) == (Decimal("1200.00"), Decimal("120.00"))
+    chapters = figures.filter(hs_chapter__isnull=False)
+    assert total.us_duty_cost == sum(figure.us_duty_cost for figure in chapters) == Decimal("570.00")
+    assert snapshot.figure_count == 4  # total, one pillar, two chapters
+
+
+def test_refresh_runs_the_same_number_of_statements_for_more_rows(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    state, scenario = world
+    # Warm-up: the first refresh fills caches (content types, audit context) and has no previous snapshot.
+    exposure.exposure_refresh(scenario=scenario, base_year=2023)
+    with CaptureQueriesContext(connection) as small:
+        exposure.exposure_refresh(scenario=scenario, base_year=2023)
+    release = DataReleaseFactory()
+    for index in range(20):
+        other = StateFactory(code=f"Z{chr(65 + index)}")
+        for month in range(1, 13):
+            TradeFlowFactory(state=other, release=release, hs_chapter=HSChapterFactory(code="87"), month=month)
+    with CaptureQueriesContext(connection) as large:
+        snapshot = exposure.exposure_refresh(scenario=scenario, base_year=2023)
+    assert snapshot.status == SnapshotStatus.READY
+    assert len(large.captured_queries) == len(small.captured_queries)
+    trade_row_scans = [q["sql"] for q in large.captured_queries if "GROUP BY" in q["sql"] and "value_usd" in q["sql"]]
+    assert len(trade_row_scans) == 1  # the one grouped state × chapter query
+
+
+def test_annual_chapter_cells_win_over_monthly_detail_of_the_same_year_everywhere():
+    from trade.selectors import trade_top_chapters_for_state
+
+    state, chapter = StateFactory(code="MI"), HSChapterFactory(code="87")
+    monthly, annual = DataReleaseFactory(), DataReleaseFactory()
+    for month in range(1, 13):
+        TradeFlowFactory(state=state, release=monthly, hs_chapter=chapter, month=month, flow="import", value_usd=100)
+    TradeFlowFactory(state=state, release=annual, hs_chapter=chapter, flow="import", value_usd=1250)
+    scenario = TariffScenarioFactory()
+    snapshot = exposure.exposure_refresh(scenario=scenario)
+    assert (snapshot.base_year, snapshot.base_months) == (2023, 12)
+    total = ExposureFigure.objects.get(snapshot=snapshot, state=state, pillar=None, hs_chapter=None)
+    assert total.imports_from_canada == Decimal("1250.00")
+    assert [row["imports"] for row in trade_top_chapters_for_state(state=state, year=2023)] == [1250]

@@ -261,3 +261,37 @@ def test_annual_totals_and_monthly_detail_do_not_compete():
     assert TradeFlow.objects.effective().count() == 3
     assert TradeFlow.objects.effective().annual_totals().get().value_usd == 300
     assert sum(TradeFlow.objects.effective().chapter_detail().values_list("value_usd", flat=True)) == 300
+
+
+HS2_ANNUAL_HEADER = "year,state,flow,hs2,value_usd,months_covered\n"
+
+
+def test_state_hs2_annual_stores_full_years_as_annual_chapter_cells():
+    run = _import(
+        HS2_ANNUAL_HEADER + "2023,MI,export,87,1000,12\n2023,MI,import,27,250,12\n",
+        format=ImportFormat.BTS_STATE_HS2_ANNUAL,
+    )
+    assert run.status == ImportStatus.SUCCEEDED
+    assert sorted(
+        TradeFlow.objects.values_list("state__code", "flow", "year", "month", "hs_chapter__code", "value_usd")
+    ) == [
+        ("MI", Flow.EXPORT, 2023, None, "87", 1000),
+        ("MI", Flow.IMPORT, 2023, None, "27", 250),
+    ]
+
+
+def test_state_hs2_annual_rejects_partial_years_with_the_reason():
+    text = HS2_ANNUAL_HEADER + "2023,MI,export,87,1000,12\n2024,MI,export,87,700,8\n"
+    run = _import(text, format=ImportFormat.BTS_STATE_HS2_ANNUAL)
+    assert run.status == ImportStatus.REJECTED
+    assert run.errors == [
+        {
+            "row": 3,
+            "message": "partial year: 2024 covers 8 of 12 months; only full years are stored as annual figures "
+            "(import the monthly detail for partial years)",
+        }
+    ]
+    _assert_nothing_written()
+    skipped = _import(text, format=ImportFormat.BTS_STATE_HS2_ANNUAL, skip_invalid=True)
+    assert skipped.status == ImportStatus.PARTIAL
+    assert list(TradeFlow.objects.values_list("year", "value_usd")) == [(2023, 1000)]

@@ -139,3 +139,42 @@ def test_api_state_detail_and_unknown_state(api_for, viewer):
     states, _ = _world(1)
     assert api_for(viewer).get(f"/api/states/{states[0].code}/").json()["code"] == states[0].code
     assert api_for(viewer).get("/api/states/QQ/").status_code == 404
+
+
+def test_state_page_labels_partial_years_and_compares_two_snapshots(client_for, viewer):
+    states, scenario = _world(1)
+    release = DataReleaseFactory()
+    for month in (1, 2):
+        TradeFlowFactory(
+            state=states[0], release=release, hs_chapter=HSChapter.objects.get(code="87"), year=2024, month=month
+        )
+    first = scenario.snapshots.get()
+    second = exposure_refresh(scenario=scenario, base_year=2024)
+    client = client_for(viewer)
+    body = client.get(f"/states/{states[0].code}/").content.decode()
+    assert "2024 — partial year: 2 months" in body  # the chapter-detail year selector
+    assert "Trade by pillar and HS chapter, 2024" in body  # the current snapshot's base year
+    assert f"Snapshot #{first.pk} → #{second.pk}" in body
+    assert "Imports from Canada" in body.split("What changed between two snapshots")[1]
+    body = client.get(f"/states/{states[0].code}/", {"year": 2023, "old": second.pk, "new": second.pk}).content.decode()
+    assert "Trade by pillar and HS chapter, 2023" in body and "partial year: 12" not in body
+    assert "No figure changed." in body
+
+
+def test_api_state_trade_grouped_by_pillar_and_filtered_by_month(api_for, viewer):
+    from trade.models import Pillar, PillarHSCode
+
+    states, _ = _world(1)
+    autos = Pillar.objects.create(code="autos", name="Autos")
+    PillarHSCode.objects.create(pillar=autos, hs_code="87", hs_level="HS2", chapter=HSChapter.objects.get(code="87"))
+    api, code = api_for(viewer), states[0].code
+    by_pillar = api.get(f"/api/states/{code}/trade/", {"group_by": "pillar", "year": 2023}).json()["results"]
+    assert by_pillar == [
+        {"year": 2023, "pillar": "autos", "flow": "export", "value_usd": 6000, "partial_chapter": False},
+        {"year": 2023, "pillar": "autos", "flow": "import", "value_usd": 12000, "partial_chapter": False},
+    ]
+    march = api.get(f"/api/states/{code}/trade/", {"group_by": "pillar", "year": 2023, "month": 3, "flow": "import"})
+    assert march.json()["results"] == [
+        {"year": 2023, "pillar": "autos", "flow": "import", "value_usd": 1000, "partial_chapter": False}
+    ]
+    assert api.get(f"/api/states/{code}/trade/", {"group_by": "month", "month": 13}).status_code == 400

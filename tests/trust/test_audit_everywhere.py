@@ -140,6 +140,17 @@ def test_import_command_is_recorded_with_a_run_id(monkeypatch, tmp_path, trade_r
     assert event.job_id.startswith("import_trade:")
 
 
+@pytest.mark.skipif(not on_postgres, reason="bulk_create is recorded by the PostgreSQL triggers only")
+def test_bulk_stakeholder_import_is_recorded_on_postgresql(monkeypatch, trade_reference):
+    monkeypatch.setattr("sys.argv", ["manage.py", "import_stakeholders", "--source", "governors"])
+    monkeypatch.setattr(audit, "_process_default", None)
+    call_command("import_stakeholders", "--source", "governors", stdout=io.StringIO())
+    events = _events("contacts.person", action="insert")
+    assert len(events) >= 50
+    assert {(e.source, e.actor_label) for e in events} == {("command", "command:import_stakeholders")}
+    assert len({e.job_id for e in events}) == 1
+
+
 def test_celery_task_write_is_recorded_with_the_task_id(tmp_path, trade_reference):
     from trade.models import DataRelease
     from trade.tasks import import_file

@@ -56,6 +56,9 @@ def _value_for(field: models.Field, n: int):
         return {}
     if isinstance(field, models.BinaryField):
         return b"x"
+    if isinstance(field, models.FileField):
+        # Only the stored name travels in the dump; the file itself lives in media storage.
+        return f"backup-test/{n}-{uuid.uuid4().hex}.bin"
     raise NotImplementedError(f"no sample value for {field!r}")
 
 

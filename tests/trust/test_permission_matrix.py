@@ -91,7 +91,8 @@ RULES: list[Rule] = [
     Rule("url:admin:axes_*_add", ("GET",), by_role(*[ADMIN_LOGIN] * 4, 403)),
     # Imported and computed figures change only through imports and refreshes; scenarios are
     # versioned (a new version, never a delete); the priority weights are one row; calendar secrets
-    # are issued by their user. The admin offers no add/delete for them, even to Admins.
+    # are issued by their user; briefing packets are generated, never typed in. The admin offers no
+    # add/delete for them, even to Admins.
     *[
         Rule(f"url:admin:{name}", ("GET",), by_role(*[ADMIN_LOGIN] * 4, 403))
         for name in (
@@ -115,6 +116,7 @@ RULES: list[Rule] = [
             "outreach_priorityweights_add",
             "outreach_priorityweights_delete",
             "outreach_calendartoken_add",
+            "briefings_briefingpacket_add",
         )
     ],  # fmt: skip
     Rule("url:admin:autocomplete", ("GET",), by_role(*[ADMIN_LOGIN] * 4, 403)),
@@ -152,6 +154,8 @@ RULES: list[Rule] = [
     Rule("url:interaction-detail", ("GET",), signed_in(404)),
     Rule("url:interaction-new", ("GET",), by_role(LOGIN, 403, 200, 200, 200)),
     Rule("url:interaction-new", ("POST",), by_role(LOGIN, 403, 400, 400, 400)),
+    Rule("url:interaction-people-options", ("GET",), by_role(LOGIN, 403, 200, 200, 200)),
+    Rule("url:commitment-status", ("POST",), by_role(LOGIN, 403, 404, 404, 404)),
     Rule("url:follow-ups", ("GET",), signed_in(200)),
     Rule("url:follow-up-new", ("GET",), by_role(LOGIN, 403, 200, 200, 200)),
     Rule("url:follow-up-new", ("POST",), by_role(LOGIN, 403, 400, 400, 400)),
@@ -168,8 +172,15 @@ RULES: list[Rule] = [
     Rule("url:campaign-detail", ("GET",), signed_in(404)),
     Rule("url:campaign-detail", ("POST",), by_role(LOGIN, 403, 404, 404, 404)),
     Rule("url:campaign-target-status", ("POST",), by_role(LOGIN, 403, 404, 404, 404)),
+    Rule("url:campaign-targets-add", ("POST",), by_role(LOGIN, 403, 404, 404, 404)),
     Rule("url:priorities", ("GET",), signed_in(200)),
     Rule("url:coverage", ("GET",), signed_in(200)),
+    # --- briefing packets: any role reads and requests packets; files only for a visible packet ---
+    Rule("url:briefings:list", ("GET",), signed_in(200)),
+    Rule("url:briefings:request", ("GET",), signed_in(200)),
+    # An empty request form re-renders with its errors.
+    Rule("url:briefings:request", ("POST",), signed_in(400)),
+    Rule("url:briefings:*", ("GET",), signed_in(404)),
     # --- API: anonymous 403; Viewers read; writes per the role table ------------------------------
     # trade: read-only for every role (scenarios, releases and imports change in the admin).
     Rule("api:/api/states/", ("GET",), from_role("viewer", 200)),
@@ -210,6 +221,10 @@ RULES: list[Rule] = [
     Rule("api:/api/campaigns/{id}/*", ("GET",), from_role("viewer", 404)),
     Rule("api:/api/campaigns/{id}/targets/", ("POST",), from_role("officer", 404)),
     Rule("api:/api/priorities/", ("GET",), from_role("viewer", 200)),
+    # briefings: any role requests packets (202); a packet the user may not see answers 404.
+    Rule("api:/api/briefings/", ("GET",), from_role("viewer", 200)),
+    Rule("api:/api/briefings/", ("POST",), from_role("viewer", 400)),
+    Rule("api:/api/briefings/{id}*", ("GET",), from_role("viewer", 404)),
 ]
 
 ENDS_SESSION = {"url:logout", "url:admin:logout"}

@@ -112,6 +112,16 @@ class TradeFlowQuerySet(models.QuerySet):
     def chapter_detail(self) -> TradeFlowQuerySet:
         return self.filter(hs_chapter__isnull=False)
 
+    def chapter_detail_one_kind(self) -> TradeFlowQuerySet:
+        """State × chapter rows with one kind per year: annual chapter cells where a year has them (full
+        years by construction), else the monthly detail, so no reader adds the two kinds together."""
+        annual_years = (
+            TradeFlow.objects.filter(is_effective=True, hs_chapter__isnull=False, month__isnull=True)
+            .values("year")
+            .distinct()
+        )
+        return self.filter(hs_chapter__isnull=False).exclude(month__isnull=False, year__in=annual_years)
+
 
 class TradeFlow(TimeStampedModel):
     """A state's exports to / imports from Canada for a year (and month when known), all goods or one

@@ -1,0 +1,37 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TargetKind(models.TextChoices):
+    PERSON = "person", _("Person")
+    ORGANIZATION = "organization", _("Organization")
+    STATE = "state", _("State")
+    CAMPAIGN = "campaign", _("Campaign")
+
+
+class PacketStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Generating")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+FINISHED_STATUSES = (PacketStatus.DONE, PacketStatus.FAILED)
+
+
+class PacketFormat(models.TextChoices):
+    PDF = "pdf", _("PDF")
+    HTML = "html", _("HTML")
+
+
+class Section(models.TextChoices):
+    """The switchable sections of a packet, in the order they print (the cover always prints)."""
+
+    WHO = "who", _("Who they are")
+    TRADE = "trade", _("Their state's trade with Canada")
+    EXPOSURE = "exposure", _("Exposure under the scenario")
+    TALKING_POINTS = "talking_points", _("Talking points")
+    WHO_MATTERS = "who_matters", _("Who matters there")
+    HISTORY = "history", _("Our history with them")
+    ASKS = "asks", _("Recommended asks")
+    SOURCES = "sources", _("Sources and caveats")

@@ -1,0 +1,214 @@
+import datetime as dt
+import io
+
+import pytest
+from django.utils import timezone
+from pypdf import PdfReader
+
+from briefings.choices import PacketStatus, TargetKind
+from briefings.models import BriefingPacket
+from briefings.services import packet_compare, packet_generate
+from core.errors import ConflictError
+from core.models import OutboxMessage
+from core.roles import Role
+from outreach.models import Campaign, CampaignTarget
+from tests.briefings.factories import PacketFactory, PacketTemplateFactory
+from tests.outreach.factories import InteractionFactory, SyntheticOrganizationFactory, SyntheticPersonFactory
+from trade.models import State
+
+pytestmark = pytest.mark.django_db
+
+SECRET = "Confidential: the chief of staff is leaving in March."
+
+
+def _pdf_text(packet: BriefingPacket) -> str:
+    with packet.pdf.open("rb") as handle:
+        return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(handle.read())).pages)
+
+
+@pytest.fixture
+def person_with_secret(reference_data, make_user):
+    author = make_user(Role.OFFICER, username="author")
+    person = SyntheticPersonFactory(states=[State.objects.get(code="MI")])
+    InteractionFactory(
+        people=[person], created_by=author, summary="Call about the auto sector", confidential_notes=SECRET
+    )
+    return person
+
+
+def test_confidential_notes_absent_for_a_viewer_even_when_the_template_asks(person_with_secret, viewer, request_packet):
+    template = PacketTemplateFactory(name="With notes", include_confidential=True)
+
+    packet = request_packet(target_kind=TargetKind.PERSON, target=person_with_secret, actor=viewer, template=template)
+
+    packet.refresh_from_db()
+    assert packet.status == PacketStatus.DONE
+    assert "Call about the auto sector" in packet.html
+    assert SECRET not in packet.html
+    assert SECRET not in _pdf_text(packet)
+    assert packet.has_confidential is False
+    assert packet.figures["history"]["interactions"][0]["visible_confidential_notes"] == ""
+
+
+def test_confidential_notes_present_for_a_lead_when_the_template_asks(person_with_secret, lead, request_packet):
+    template = PacketTemplateFactory(name="With notes", include_confidential=True)
+
+    packet = request_packet(target_kind=TargetKind.PERSON, target=person_with_secret, actor=lead, template=template)
+
+    packet.refresh_from_db()
+    assert SECRET in packet.html
+    assert "chief of staff is leaving" in _pdf_text(packet)
+    assert packet.has_confidential is True
+
+
+def test_confidential_notes_absent_for_a_lead_when_the_template_does_not_ask(person_with_secret, lead, request_packet):
+    packet = request_packet(target_kind=TargetKind.PERSON, target=person_with_secret, actor=lead)
+
+    packet.refresh_from_db()
+    assert SECRET not in packet.html
+    assert packet.has_confidential is False
+
+
+def test_confidential_packet_hidden_from_other_non_leads(person_with_secret, lead, viewer, make_user, request_packet):
+    template = PacketTemplateFactory(name="With notes", include_confidential=True)
+    packet = request_packet(target_kind=TargetKind.PERSON, target=person_with_secret, actor=lead, template=template)
+
+    assert list(BriefingPacket.objects.visible_to(viewer)) == []
+    assert list(BriefingPacket.objects.visible_to(make_user(Role.LEAD, username="lead2"))) == [packet]
+
+
+def test_regenerating_makes_a_new_version_and_keeps_the_old_one(reference_data, viewer, request_packet):
+    state = State.objects.get(code="VT")
+    first = request_packet(target_kind=TargetKind.STATE, target=state, actor=viewer)
+    second = request_packet(target_kind=TargetKind.STATE, target=state, actor=viewer)
+
+    assert (first.version, second.version) == (1, 2)
+    assert first.target_key == second.target_key == "state:VT"
+    assert BriefingPacket.objects.filter(target_key="state:VT", status=PacketStatus.DONE).count() == 2
+
+
+def test_generated_packet_cannot_be_changed(reference_data, viewer, request_packet):
+    packet = request_packet(target_kind=TargetKind.STATE, target=State.objects.get(code="VT"), actor=viewer)
+    packet.refresh_from_db()
+    html = packet.html
+
+    packet.html = "tampered"
+    with pytest.raises(ConflictError):
+        packet.save()
+    assert BriefingPacket.objects.get(pk=packet.pk).html == html
+
+
+def test_retried_task_does_not_make_a_second_version(reference_data, viewer, request_packet):
+    from briefings.tasks import generate_packet
+
+    packet = request_packet(target_kind=TargetKind.STATE, target=State.objects.get(code="VT"), actor=viewer)
+    message = OutboxMessage.objects.get(task_name="briefings.generate_packet")
+    packet.refresh_from_db()
+    generated_at = packet.generated_at
+
+    # The same message delivered again, then the task called again directly: nothing new happens.
+    generate_packet.apply(kwargs={"packet_id": packet.pk, "outbox_id": message.pk}, throw=True)
+    generate_packet.apply(kwargs={"packet_id": packet.pk}, throw=True)
+
+    assert BriefingPacket.objects.count() == 1
+    assert BriefingPacket.objects.get().generated_at == generated_at
+    assert message.kwargs == {"packet_id": packet.pk}
+
+
+def test_campaign_packet_is_a_batch_with_one_packet_per_target(reference_data, lead, request_packet):
+    campaign = Campaign.objects.create(name="Border governors (synthetic)", objective="Meet them all")
+    people = [SyntheticPersonFactory(), SyntheticPersonFactory()]
+    organization = SyntheticOrganizationFactory()
+    for person in people:
+        CampaignTarget.objects.create(campaign=campaign, person=person)
+    CampaignTarget.objects.create(campaign=campaign, organization=organization)
+
+    batch = request_packet(target_kind=TargetKind.CAMPAIGN, target=campaign, actor=lead)
+
+    batch.refresh_from_db()
+    children = list(batch.children.order_by("id"))
+    assert [c.target_key for c in children] == [
+        f"person:{people[0].pk}",
+        f"person:{people[1].pk}",
+        f"organization:{organization.pk}",
+    ]
+    assert all(c.status == PacketStatus.DONE for c in children)
+    assert batch.status == PacketStatus.DONE
+    assert [row["packet_id"] for row in batch.figures["campaign"]["targets"]] == [c.pk for c in children]
+    assert people[0].display_name in batch.html
+
+
+def test_compare_lists_moved_figures_and_new_interactions(reference_data, state_trade, viewer, request_packet):
+    state_trade("VT")
+    state = State.objects.get(code="VT")
+    person = SyntheticPersonFactory(states=[state])
+    InteractionFactory(people=[person], summary="First call")
+    old = request_packet(target_kind=TargetKind.STATE, target=state, actor=viewer)
+    # A revised BTS figure for 2024 and a new interaction arrive before the next version.
+    from trade.models import TradeFlow
+
+    flow = TradeFlow.objects.get(state=state, year=2024, flow="export", month__isnull=True, hs_chapter__isnull=True)
+    TradeFlow.objects.filter(pk=flow.pk).update(value_usd=flow.value_usd + 1_000_000)
+    new_call = InteractionFactory(
+        people=[person], summary="Second call", occurred_at=timezone.now() - dt.timedelta(hours=1)
+    )
+    new = request_packet(target_kind=TargetKind.STATE, target=state, actor=viewer)
+    old.refresh_from_db()
+    new.refresh_from_db()
+
+    comparison = packet_compare(old=old, new=new)
+
+    assert [(row["label"], row["delta"]) for row in comparison["moved"]] == [("Exports to Canada, 2024", 1_000_000)]
+    assert [row["id"] for row in comparison["new_interactions"]] == [new_call.pk]
+
+
+def test_talking_points_follow_the_targets_own_pillars_first(reference_data, state_trade, viewer, request_packet):
+    from briefings.public_data import load_talking_points
+    from trade.models import Pillar
+
+    state_trade("MI")
+    load_talking_points(stdout=io.StringIO())
+    person = SyntheticPersonFactory(states=[State.objects.get(code="MI")])
+    person.pillars.set([Pillar.objects.get(code="defense")])
+
+    packet = request_packet(target_kind=TargetKind.PERSON, target=person, actor=viewer)
+
+    pillars = [point["pillar"] for point in packet.figures["talking_points"]]
+    # Defense (tagged by staff) first, then Michigan's largest pillars by trade (autos leads).
+    assert pillars[:3] == ["Defense", "Defense", "Autos"]
+
+
+def test_caveats_label_partial_years_and_never_call_the_gap_a_deficit(
+    reference_data, state_trade, viewer, request_packet
+):
+    from briefings.services import _caveats
+
+    context = {
+        "trade": {
+            "series": [{"year": 2025, "partial": False}, {"year": 2026, "partial": True}],
+            "detail": {"year": 2024, "months": 8, "partial": True},
+            "gdp": None,
+        },
+        "exposure": None,
+        "scenario": None,
+    }
+
+    caveats = _caveats(context)
+
+    assert "2026: partial year, figures to date only." in caveats
+    assert "Pillar and chapter figures for 2024 cover 8 months only (partial year)." in caveats
+    state_trade("VT")
+    packet = request_packet(target_kind=TargetKind.STATE, target=State.objects.get(code="VT"), actor=viewer)
+    text = _pdf_text(packet)
+    # "deficit" appears once: in the caveat that says the gap is never labelled one.
+    assert text.count("deficit") == 1
+    assert "where an export shipment begins" in packet.html
+
+
+def test_a_running_packet_is_left_to_its_worker_unless_that_run_is_stale(reference_data, viewer):
+    packet = PacketFactory(requested_by=viewer, status=PacketStatus.RUNNING, started_at=timezone.now())
+    assert packet_generate(packet_id=packet.pk).status == PacketStatus.RUNNING
+    assert BriefingPacket.objects.get(pk=packet.pk).html == ""
+
+    BriefingPacket.objects.filter(pk=packet.pk).update(started_at=timezone.now() - dt.timedelta(hours=1))
+    assert packet_generate(packet_id=packet.pk).status == PacketStatus.DONE
