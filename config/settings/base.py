@@ -279,6 +279,9 @@ AUDIT_TRACKED_MODELS = [
     "trade.ScenarioRate",
     "trade.ScenarioChapterRate",
     "trade.DataRelease",
+    "briefings.TalkingPoint",
+    "briefings.PacketTemplate",
+    "briefings.BriefingPacket",
 ]
 
 # Product settings

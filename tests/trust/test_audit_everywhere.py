@@ -36,6 +36,8 @@ REQUIRED = {
     "trade.scenariorate",
     "trade.scenariochapterrate",
     "trade.datarelease",
+    "briefings.talkingpoint",
+    "briefings.briefingpacket",
 }
 
 
