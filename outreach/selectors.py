@@ -283,6 +283,19 @@ def follow_ups_for(*, user, include_closed: bool = False) -> QuerySet[FollowUp]:
     return follow_ups.with_list_relations().order_by("due_date", "id")
 
 
+def follow_up_totals(*, user, today: dt.date) -> dict[str, int]:
+    """How many of the user's follow-ups are open, overdue and not yet due (one aggregate query)."""
+    return (
+        follow_ups_for(user=user)
+        .order_by()
+        .aggregate(
+            open=Count("pk"),
+            overdue=Count("pk", filter=Q(due_date__lt=today)),
+            upcoming=Count("pk", filter=Q(due_date__gte=today)),
+        )
+    )
+
+
 def upcoming_meetings(*, user, mine_only: bool = True, now: dt.datetime | None = None, days: int = 60) -> QuerySet:
     """Meetings (and calls) scheduled from now on; mine = I am among the staff or logged it."""
     now = now or timezone.now()
