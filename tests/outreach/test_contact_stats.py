@@ -163,3 +163,21 @@ def test_coverage_counts_people_by_their_last_contact(officer):
     later = next(r for r in coverage_by_state(now=timezone.now() + dt.timedelta(days=6)) if r.state == ohio)
     assert (later.contacted_30, later.contacted_90) == (2, 2)  # the meeting has happened: contact a day ago
     assert never.pk not in PersonContactStats.objects.values_list("person_id", flat=True)
+
+
+def test_the_catch_up_task_and_the_backfill_migration(officer):
+    import importlib
+
+    from django.apps import apps
+
+    from outreach.tasks import refresh_contact_stats
+
+    person = SyntheticPersonFactory()
+    past = log(officer, [person], days_ago=4, commitments_by_them="One")
+    log(officer, [person], days_ago=-3, kind=InteractionKind.MEETING)
+    assert refresh_contact_stats() == 0  # nothing scheduled has happened yet
+    PersonContactStats.objects.all().delete()
+    backfill = importlib.import_module("outreach.migrations.0004_backfill_person_contact_stats").backfill
+    backfill(apps, None)
+    assert stats(person)[::2] == (past.occurred_at, 1)
+    assert stats(person) == from_source(person, timezone.now())
