@@ -29,6 +29,8 @@ from contacts.models import Organization, OrganizationStatePresence, Person, Pos
 # `pg_trgm.word_similarity_threshold`, which the indexable `%>` operator uses (a test checks they agree).
 TRIGRAM_THRESHOLD = 0.6
 TEXT_SEARCH_CONFIG = "english"
+# Up to this many matching people are passed to the page query as a list of ids (see _person_match_set).
+MATCH_LIST_LIMIT = 5000
 
 
 def _is_postgres() -> bool:
@@ -87,13 +89,25 @@ def _person_matching_ids(query: str, search_query: SearchQuery) -> QuerySet:
     return _exact_or_similar(exact, by_name.order_by().values_list("pk"))
 
 
+def _person_match_set(ids: QuerySet) -> QuerySet | list[int]:
+    """The matching ids as a list when there are few (the usual case), else the subquery itself.
+
+    PostgreSQL cannot estimate how many rows the UNION returns (the similar-names branch only runs
+    when the others find nothing; a state or tag matches a fraction of everyone), so with a subquery
+    it plans for thousands and scans the whole person table to join them. A list of ids it reads
+    through the primary key. One bounded query finds out which case this is.
+    """
+    found = [row[0] for row in ids[: MATCH_LIST_LIMIT + 1]]
+    return found if len(found) <= MATCH_LIST_LIMIT else ids
+
+
 def person_search(queryset: QuerySet[Person], *, query: str, ranked: bool = True) -> QuerySet[Person]:
     query = (query or "").strip()
     if not query:
         return queryset
     if _is_postgres():
         search_query = SearchQuery(query, search_type="websearch", config=TEXT_SEARCH_CONFIG)
-        queryset = queryset.filter(pk__in=_person_matching_ids(query, search_query))
+        queryset = queryset.filter(pk__in=_person_match_set(_person_matching_ids(query, search_query)))
         if ranked:
             score = Greatest(
                 SearchRank(person_search_document(), search_query),

@@ -70,8 +70,10 @@ def test_state_tag_and_organization_matches_on_postgresql():
 @postgresql_only
 def test_search_uses_the_document_and_trigram_indexes():
     """The query's document expression is the indexed one, and the name match is the indexable `%>`."""
-    queryset = person_search(Person.objects.all(), query="Whitmr")
-    sql, params = queryset.query.sql_with_params()
+    from contacts.search import TEXT_SEARCH_CONFIG, SearchQuery, _person_matching_ids
+
+    search_query = SearchQuery("Whitmr", search_type="websearch", config=TEXT_SEARCH_CONFIG)
+    sql, params = _person_matching_ids("Whitmr", search_query).query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute(f"EXPLAIN {sql}", params)
@@ -101,3 +103,15 @@ def test_organization_search_on_postgresql():
     OrganizationFactory(name="National Mining Association")
     assert list(organization_search(Organization.objects.all(), query="steel")) == [steel]
     assert list(organization_search(Organization.objects.all(), query="Amercan Iron")) == [steel]
+
+
+@postgresql_only
+def test_many_matches_stay_a_subquery(monkeypatch):
+    from contacts import search
+    from tests.contacts.factories import PersonFactory
+
+    monkeypatch.setattr(search, "MATCH_LIST_LIMIT", 2)
+    people = PersonFactory.create_batch(3, title="Trade counsel")
+    PersonFactory(title="Farmer")
+
+    assert list(person_search(Person.objects.all(), query="counsel", ranked=False).order_by("id")) == people
