@@ -15,6 +15,7 @@ from contacts.models import (
     StanceEntry,
     Tag,
 )
+from core.admin import LargeTableAdminMixin
 
 
 class ContactPointInline(admin.TabularInline):
@@ -51,7 +52,7 @@ class RelationshipInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(LargeTableAdminMixin, admin.ModelAdmin):
     list_display = (
         "full_name", "kind", "title", "party", "stance", "influence", "owner", "is_current_office_holder",
         "needs_verification", "is_synthetic",
@@ -79,7 +80,7 @@ class PresenceInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(LargeTableAdminMixin, admin.ModelAdmin):
     list_display = ("name", "org_type", "hq_state", "canadian_link", "website", "owner", "is_synthetic")
     list_filter = ("org_type", "canadian_link", "source", "is_synthetic")
     list_select_related = ("hq_state", "owner")
@@ -97,7 +98,7 @@ class TagAdmin(admin.ModelAdmin):
 
 
 @admin.register(StanceEntry)
-class StanceEntryAdmin(admin.ModelAdmin):
+class StanceEntryAdmin(LargeTableAdminMixin, admin.ModelAdmin):
     list_display = ("person", "stance", "set_at", "set_by")
     list_filter = ("stance",)
     list_select_related = ("person", "set_by")
@@ -106,7 +107,7 @@ class StanceEntryAdmin(admin.ModelAdmin):
 
 
 @admin.register(OrganizationStatePresence)
-class OrganizationStatePresenceAdmin(admin.ModelAdmin):
+class OrganizationStatePresenceAdmin(LargeTableAdminMixin, admin.ModelAdmin):
     list_display = ("organization", "state", "employees")
     list_filter = ("state",)
     list_select_related = ("organization", "state")
@@ -115,7 +116,7 @@ class OrganizationStatePresenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(ContactPoint)
-class ContactPointAdmin(admin.ModelAdmin):
+class ContactPointAdmin(LargeTableAdminMixin, admin.ModelAdmin):
     list_display = ("__str__", "person", "organization", "kind", "is_preferred", "source")
     list_filter = ("kind", "source", "is_preferred")
     list_select_related = ("person", "organization")
@@ -124,7 +125,7 @@ class ContactPointAdmin(admin.ModelAdmin):
 
 
 @admin.register(Position)
-class PositionAdmin(admin.ModelAdmin):
+class PositionAdmin(LargeTableAdminMixin, admin.ModelAdmin):
     list_display = ("person", "title", "organization", "start_date", "is_current")
     list_filter = ("is_current", "organization__org_type")
     list_select_related = ("person", "organization")
@@ -133,7 +134,7 @@ class PositionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Relationship)
-class RelationshipAdmin(admin.ModelAdmin):
+class RelationshipAdmin(LargeTableAdminMixin, admin.ModelAdmin):
     list_display = ("from_person", "kind", "to_person", "to_organization", "strength")
     list_filter = ("kind", "strength")
     list_select_related = ("from_person", "to_person", "to_organization")

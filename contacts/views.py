@@ -54,6 +54,7 @@ from contacts.spreadsheets import (
     spreadsheet_upload,
 )
 from core.errors import DomainError
+from core.pagination import LargeTablePaginator
 from core.permissions import Role, role_required
 
 PAGE_SIZE = 50
@@ -90,7 +91,7 @@ def person_list(request):
     people = filterset.qs
     if not params.get("sort") and not params.get("q"):
         people = people.order_by("last_name", "first_name", "id")
-    page = Paginator(people, PAGE_SIZE).get_page(params.get("page"))
+    page = LargeTablePaginator(people, PAGE_SIZE).get_page(params.get("page"))
     filters = clean_person_params(params)
     query = urlencode(filters)
     organizations = []

@@ -49,7 +49,7 @@ class JobSlotAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(LargeTableAdminMixin, admin.ModelAdmin):
     """Read-only: the audit log is append-only (PostgreSQL refuses updates and deletes)."""
 
     list_display = ("at", "model", "object_id", "action", "actor_label", "source", "request_id", "job_id")

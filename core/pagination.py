@@ -19,6 +19,13 @@ class LargeTablePaginator(Paginator):
     """
 
     exact_count_limit = 10_000
+    _count_is_estimate = False
+
+    @property
+    def count_is_estimate(self) -> bool:
+        """True when `count` is the planner's estimate: pages show it as "about N"."""
+        self.count  # noqa: B018 - computing the count decides it
+        return self._count_is_estimate
 
     @cached_property
     def count(self) -> int:
@@ -33,7 +40,10 @@ class LargeTablePaginator(Paginator):
         if connection.vendor != "postgresql":
             return super().count
         estimate = self._estimate(unordered, connection)
-        return max(estimate, capped) if estimate is not None else super().count
+        if estimate is None:
+            return super().count
+        self._count_is_estimate = True
+        return max(estimate, capped)
 
     @staticmethod
     def _estimate(queryset: QuerySet, connection) -> int | None:

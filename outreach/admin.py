@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from core.admin import LargeTableAdminMixin
 from outreach.models import (
     CalendarToken,
     Campaign,
@@ -28,7 +29,7 @@ class CommitmentInline(admin.TabularInline):
 
 
 @admin.register(Interaction)
-class InteractionAdmin(admin.ModelAdmin):
+class InteractionAdmin(LargeTableAdminMixin, admin.ModelAdmin):
     list_display = ("occurred_at", "kind", "summary_short", "created_by", "sentiment", "is_synthetic")
     list_filter = ("kind", "sentiment", "is_synthetic")
     list_select_related = ("created_by",)
@@ -60,7 +61,7 @@ class InteractionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(admin.ModelAdmin):
+class CommitmentAdmin(LargeTableAdminMixin, admin.ModelAdmin):
     list_display = ("description", "party", "status", "interaction")
     list_filter = ("party", "status")
     list_select_related = ("interaction",)
@@ -82,7 +83,7 @@ class CommitmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(admin.ModelAdmin):
+class FollowUpAdmin(LargeTableAdminMixin, admin.ModelAdmin):
     list_display = ("what", "assignee", "due_date", "status", "person", "organization")
     list_filter = ("status",)
     list_select_related = ("assignee", "person", "organization")
@@ -105,7 +106,7 @@ class CampaignAdmin(admin.ModelAdmin):
 
 
 @admin.register(CampaignTarget)
-class CampaignTargetAdmin(admin.ModelAdmin):
+class CampaignTargetAdmin(LargeTableAdminMixin, admin.ModelAdmin):
     list_display = ("campaign", "person", "organization", "status", "status_changed_at")
     list_filter = ("status",)
     list_select_related = ("campaign", "person", "organization")

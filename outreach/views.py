@@ -19,6 +19,7 @@ from django.views.generic import TemplateView
 
 from contacts.models import Organization, Person
 from core.errors import DomainError, DomainValidationError, NotFoundError
+from core.pagination import LargeTablePaginator
 from core.permissions import RoleRequiredMixin
 from core.roles import Role, has_role
 from outreach import selectors, services
@@ -98,7 +99,7 @@ class InteractionListView(RoleRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         queryset = Interaction.objects.visible_to(self.request.user).with_list_relations()
         filterset = InteractionFilterSet(self.request.GET or None, queryset=queryset)
-        page = Paginator(filterset.qs, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        page = LargeTablePaginator(filterset.qs, PAGE_SIZE).get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
         query.pop("page", None)
         return {

@@ -16,12 +16,14 @@ from contacts.filters import OrganizationFilterSet, PersonFilterSet
 from contacts.models import Organization, Person, Position, Relationship
 from contacts.selectors import segment_people, segments_for
 from contacts.services import segment_delete, segment_save
+from core.api.pagination import LargeTablePagination
 from core.roles import Role
 
 
 class PersonViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = PersonSerializer
     filterset_class = PersonFilterSet
+    pagination_class = LargeTablePagination
     ordering_fields = ["last_name", "influence", "updated_at"]
 
     def get_queryset(self):

@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from contacts.selectors import segments_for
+from core.api.pagination import LargeTablePagination
 from core.errors import NotFoundError
 from core.roles import Role
 from outreach import selectors, services
@@ -38,6 +39,7 @@ class InteractionViewSet(
 
     serializer_class = InteractionSerializer
     filterset_class = InteractionFilterSet
+    pagination_class = LargeTablePagination
     ordering_fields = ["occurred_at", "id"]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
