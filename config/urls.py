@@ -25,3 +25,6 @@ urlpatterns = [
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),
 ]
+
+# Unmatched /api/ paths answer with the API's JSON error envelope, like every other API error.
+handler404 = "core.views.page_not_found"

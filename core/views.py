@@ -1,4 +1,5 @@
 from django.http import JsonResponse
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from drf_spectacular.views import SpectacularSwaggerSplitView
@@ -20,3 +21,11 @@ class SwaggerUIView(SpectacularSwaggerSplitView):
     so it works under the Content-Security-Policy."""
 
     template_name = "core/swagger_ui.html"
+
+
+def page_not_found(request, exception):
+    """404 for a URL that matches no route: the API error envelope under /api/, the 404 page elsewhere."""
+    if request.path.startswith("/api/"):
+        body = {"error": {"code": "not_found", "message": "Not found.", "details": {}}}
+        return JsonResponse(body, status=404)
+    return defaults.page_not_found(request, exception)

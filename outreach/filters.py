@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +19,21 @@ from trade.models import Pillar, State
 @extend_schema_field(OpenApiTypes.INT)
 class IdChoiceFilter(django_filters.ModelChoiceFilter):
     """A record chosen by id (typed for the API schema)."""
+
+
+MAX_ID = 2**63 - 1  # the largest value a (big) integer primary key column holds
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
+class IdFilter(django_filters.NumberFilter):
+    """A foreign key filtered by plain id: a whole number in the column's range, else a 400 (not a 500)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -44,7 +60,7 @@ class InteractionFilterSet(django_filters.FilterSet):
     sentiment = django_filters.ChoiceFilter(label=_("Sentiment"), choices=Sentiment.choices, empty_label=_("All"))
     occurred_after = django_filters.DateFilter(label=_("From"), field_name="occurred_at", lookup_expr="date__gte")
     occurred_before = django_filters.DateFilter(label=_("To"), field_name="occurred_at", lookup_expr="date__lte")
-    created_by = django_filters.NumberFilter(label=_("Logged by (user id)"), field_name="created_by_id")
+    created_by = IdFilter(label=_("Logged by (user id)"), field_name="created_by_id")
 
     class Meta:
         model = Interaction
@@ -83,9 +99,9 @@ class InteractionFilterSet(django_filters.FilterSet):
 
 class FollowUpFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=FollowUpStatus.choices, empty_label=_("All"))
-    assignee = django_filters.NumberFilter(label=_("Assignee (user id)"), field_name="assignee_id")
-    person = django_filters.NumberFilter(label=_("Person (id)"), field_name="person_id")
-    organization = django_filters.NumberFilter(label=_("Organization (id)"), field_name="organization_id")
+    assignee = IdFilter(label=_("Assignee (user id)"), field_name="assignee_id")
+    person = IdFilter(label=_("Person (id)"), field_name="person_id")
+    organization = IdFilter(label=_("Organization (id)"), field_name="organization_id")
     due_before = django_filters.DateFilter(label=_("Due on or before"), field_name="due_date", lookup_expr="lte")
     overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
 

@@ -1,5 +1,5 @@
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
@@ -25,7 +25,13 @@ class BriefingPacketViewSet(
     def get_queryset(self):
         return BriefingPacket.objects.visible_to(self.request.user).with_list_relations().order_by("-created_at", "-id")
 
-    @extend_schema(request=BriefingPacketRequestSerializer, responses={202: BriefingPacketSerializer})
+    @extend_schema(
+        request=BriefingPacketRequestSerializer,
+        responses={
+            202: BriefingPacketSerializer,
+            404: OpenApiResponse(description="No such target, or not visible to this user."),
+        },
+    )
     def create(self, request, *args, **kwargs):
         payload = BriefingPacketRequestSerializer(data=request.data)
         payload.is_valid(raise_exception=True)

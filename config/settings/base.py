@@ -252,6 +252,11 @@ SPECTACULAR_SETTINGS = {
         "ContactKindEnum": "contacts.choices.ContactKind",
         "RelationshipKindEnum": "contacts.choices.RelationshipKind",
     },
+    # Document the shared error envelope for 400/403/404 on every operation (after the enum hook).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.api.schema.add_error_responses",
+    ],
 }
 
 LOGGING = {

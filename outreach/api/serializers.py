@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from contacts.models import Organization, Person, SavedSegment
+from outreach.choices import InteractionKind
 from outreach.models import Campaign, CampaignTarget, Commitment, FollowUp, Interaction
 from trade.models import Pillar, State
 
@@ -26,6 +27,8 @@ class ConfidentialNotesField(serializers.CharField):
 
 
 class InteractionSerializer(serializers.ModelSerializer):
+    # The model default, made explicit: the service needs a kind and the API may omit it.
+    kind = serializers.ChoiceField(choices=InteractionKind.choices, default=InteractionKind.CALL)
     occurred_at = serializers.DateTimeField(default=timezone.now)
     people = serializers.PrimaryKeyRelatedField(many=True, queryset=Person.objects.all(), required=False)
     organizations = serializers.PrimaryKeyRelatedField(many=True, queryset=Organization.objects.all(), required=False)

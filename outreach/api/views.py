@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, mixins, status, viewsets
@@ -135,7 +134,8 @@ class CampaignViewSet(
     @extend_schema(methods=["POST"], request=CampaignTargetsAddSerializer, responses={201: OpenApiTypes.OBJECT})
     @action(detail=True, methods=["get", "post"])
     def targets(self, request, pk=None):
-        campaign = get_object_or_404(Campaign.objects.visible_to(request.user), pk=pk)
+        # DRF's get_object_or_404: a malformed id ("null") is a 404 like a missing one, not a 500.
+        campaign = generics.get_object_or_404(Campaign.objects.visible_to(request.user), pk=pk)
         if request.method == "POST":
             serializer = CampaignTargetsAddSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)

@@ -1,0 +1,71 @@
+"""OpenAPI post-processing: document the error envelope for the statuses every operation can answer.
+
+Views document their success responses (and any specific error) themselves; this hook adds the
+statuses the shared machinery produces, so clients (and schema-driven tests) see them:
+- 403: not signed in, or a role below the view's `read_role` / `write_role` (`RolePermission`);
+- 404: an object that does not exist or that the user may not see (path parameters), or a page
+  number past the end (paginated lists);
+- 400: invalid fields (request body) or invalid filter / paging values (query parameters).
+A status the view already documents keeps its description; an error status documented without a
+body (`OpenApiResponse(description=...)`) gets the envelope as its body.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+ERROR_COMPONENT = "ErrorEnvelope"
+ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": 'Every API error: `{"error": {"code", "message", "details"}}`.',
+    "properties": {
+        "error": {
+            "type": "object",
+            "properties": {
+                "code": {"type": "string"},
+                "message": {"type": "string"},
+                "details": {"type": "object", "additionalProperties": True},
+            },
+            "required": ["code", "message", "details"],
+        }
+    },
+    "required": ["error"],
+}
+DESCRIPTIONS = {
+    "400": "Invalid fields or query parameters.",
+    "403": "Not signed in, or the role may not do this.",
+    "404": "Not found, or not visible to this user.",
+}
+HTTP_METHODS = {"get", "put", "post", "patch", "delete"}
+
+
+def _error_statuses(operation: dict[str, Any]) -> list[str]:
+    parameters = operation.get("parameters", [])
+    in_path = any(p.get("in") == "path" for p in parameters)
+    in_query = [p.get("name") for p in parameters if p.get("in") == "query"]
+    statuses = ["403"]
+    if operation.get("requestBody") or in_query:
+        statuses.append("400")
+    if in_path or "page" in in_query:
+        statuses.append("404")
+    return statuses
+
+
+def add_error_responses(result: dict[str, Any], generator, request, public) -> dict[str, Any]:
+    """drf-spectacular POSTPROCESSING_HOOKS entry: add the error envelope responses."""
+    ref = {"$ref": f"#/components/schemas/{ERROR_COMPONENT}"}
+    used = False
+    for item in result.get("paths", {}).values():
+        for method, operation in item.items():
+            if method not in HTTP_METHODS:
+                continue
+            responses = operation.setdefault("responses", {})
+            for code in _error_statuses(operation):
+                responses.setdefault(code, {"description": DESCRIPTIONS[code]})
+            for code, response in responses.items():
+                if str(code).startswith("4") and not response.get("content"):
+                    response["content"] = {"application/json": {"schema": ref}}
+                    used = True
+    if used:
+        result.setdefault("components", {}).setdefault("schemas", {}).setdefault(ERROR_COMPONENT, ERROR_SCHEMA)
+    return result
