@@ -50,3 +50,33 @@ def test_request_id_header(client):
     response = client.get("/healthz", HTTP_X_REQUEST_ID="abcdef123456")
     assert response["X-Request-ID"] == "abcdef123456"
     assert len(client.get("/healthz")["X-Request-ID"]) == 32
+
+
+def test_unmatched_api_path_answers_with_the_error_envelope(client_for, make_user):
+    from core.roles import Role
+
+    client = client_for(make_user(Role.VIEWER))
+    response = client.get("/api/no-such-endpoint/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"error": {"code": "not_found", "message": "Not found.", "details": {}}}
+    page = client.get("/no-such-page/")
+    assert page.status_code == 404
+    assert page["Content-Type"].startswith("text/html")
+
+
+def test_schema_documents_the_error_envelope(client_for, make_user):
+    from core.roles import Role
+
+    schema = client_for(make_user(Role.VIEWER)).get("/api/schema/?format=json").json()
+    envelope = {"$ref": "#/components/schemas/ErrorEnvelope"}
+    people = schema["paths"]["/api/people/"]["get"]["responses"]
+    person = schema["paths"]["/api/people/{id}/"]["get"]["responses"]
+    packet = schema["paths"]["/api/briefings/"]["post"]["responses"]
+    assert {code: people[code]["content"]["application/json"]["schema"] for code in ("400", "403", "404")} == (
+        dict.fromkeys(("400", "403", "404"), envelope)
+    )
+    assert sorted(person) == ["200", "403", "404"]
+    assert sorted(packet) == ["202", "400", "403", "404"]
+    assert packet["404"]["description"] == "No such target, or not visible to this user."
+    assert schema["components"]["schemas"]["ErrorEnvelope"]["required"] == ["error"]

@@ -167,3 +167,32 @@ def test_campaign_targets_from_a_segment_via_api(api_for, officer, make_user):
     added = api_for(officer).post(f"/api/campaigns/{campaign.pk}/targets/", {"segment": mine.pk})
     assert added.json() == {"added": 1}
     assert list(campaign.targets.values_list("person", flat=True)) == [person.pk]
+
+
+def test_create_interaction_without_kind_is_a_call(api_for, officer):
+    person = SyntheticPersonFactory()
+    response = api_for(officer).post("/api/interactions/", {"people": [person.pk], "summary": "Quick chat"})
+    assert response.status_code == 201, response.json()
+    assert response.json()["kind"] == "call"
+    assert Interaction.objects.get().kind == "call"
+
+
+@pytest.mark.parametrize("value", ["0.8", "-1.7e189", str(2**64), "0"])
+def test_id_filters_refuse_values_that_are_no_id(api_for, officer, value):
+    FollowUpFactory()
+    api = api_for(officer)
+    for url in (
+        f"/api/follow-ups/?assignee={value}",
+        f"/api/follow-ups/?person={value}",
+        f"/api/follow-ups/?organization={value}",
+        f"/api/interactions/?created_by={value}",
+    ):
+        response = api.get(url)
+        assert response.status_code == 400, url
+        assert response.json()["error"]["code"] == "invalid"
+
+
+def test_campaign_targets_with_malformed_id_is_not_found(api_for, officer):
+    response = api_for(officer).get("/api/campaigns/null/targets/")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
