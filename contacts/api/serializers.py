@@ -33,7 +33,7 @@ class PersonSerializer(serializers.ModelSerializer):
 
 class OrganizationSerializer(serializers.ModelSerializer):
     type = serializers.CharField(source="org_type", read_only=True)
-    hq_state = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    hq_state = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     states = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     pillars = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     tags = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)

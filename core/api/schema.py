@@ -5,7 +5,8 @@ statuses the shared machinery produces, so clients (and schema-driven tests) see
 - 403: not signed in, or a role below the view's `read_role` / `write_role` (`RolePermission`);
 - 404: an object that does not exist or that the user may not see (path parameters), or a page
   number past the end (paginated lists);
-- 400: invalid fields (request body) or invalid filter / paging values (query parameters).
+- 400: invalid fields (request body) or invalid filter / paging values (query parameters);
+- 415: a request body in a content type the operation does not parse.
 A status the view already documents keeps its description; an error status documented without a
 body (`OpenApiResponse(description=...)`) gets the envelope as its body.
 """
@@ -35,6 +36,7 @@ DESCRIPTIONS = {
     "400": "Invalid fields or query parameters.",
     "403": "Not signed in, or the role may not do this.",
     "404": "Not found, or not visible to this user.",
+    "415": "Unsupported request content type.",
 }
 HTTP_METHODS = {"get", "put", "post", "patch", "delete"}
 
@@ -48,6 +50,8 @@ def _error_statuses(operation: dict[str, Any]) -> list[str]:
         statuses.append("400")
     if in_path or "page" in in_query:
         statuses.append("404")
+    if operation.get("requestBody"):
+        statuses.append("415")
     return statuses
 
 

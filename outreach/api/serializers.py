@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.core.validators import MinValueValidator
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -26,10 +29,15 @@ class ConfidentialNotesField(serializers.CharField):
         return getattr(instance, "visible_confidential_notes", "")
 
 
+# Before standard time zones (1883) local times carry odd offsets (-05:17:32) that are no valid
+# date-time in the API; no contact this tool records is that old.
+EARLIEST_OCCURRED_AT = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
+
+
 class InteractionSerializer(serializers.ModelSerializer):
     # The model default, made explicit: the service needs a kind and the API may omit it.
     kind = serializers.ChoiceField(choices=InteractionKind.choices, default=InteractionKind.CALL)
-    occurred_at = serializers.DateTimeField(default=timezone.now)
+    occurred_at = serializers.DateTimeField(default=timezone.now, validators=[MinValueValidator(EARLIEST_OCCURRED_AT)])
     people = serializers.PrimaryKeyRelatedField(many=True, queryset=Person.objects.all(), required=False)
     organizations = serializers.PrimaryKeyRelatedField(many=True, queryset=Organization.objects.all(), required=False)
     states = serializers.SlugRelatedField(many=True, slug_field="code", queryset=State.objects.all(), required=False)
@@ -96,6 +104,7 @@ class InteractionUpdateSerializer(serializers.ModelSerializer):
             "sentiment",
             "asks",
         ]
+        extra_kwargs = {"occurred_at": {"validators": [MinValueValidator(EARLIEST_OCCURRED_AT)]}}
 
 
 class FollowUpSerializer(serializers.ModelSerializer):

@@ -62,6 +62,7 @@ class InteractionViewSet(
         interaction = services.interaction_log(actor=request.user, **data)
         return Response(InteractionSerializer(self._reloaded(interaction.pk)).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=InteractionUpdateSerializer, responses=InteractionSerializer)
     def partial_update(self, request, *args, **kwargs):
         interaction = self.get_object()
         serializer = InteractionUpdateSerializer(interaction, data=request.data, partial=True)

@@ -45,3 +45,13 @@ def test_positions_and_relationships_endpoints(public_people, api_for, viewer):
     assert positions["count"] == 51
     assert api_for(viewer).get("/api/relationships/").json()["count"] == 0
     assert api_for(viewer).get("/api/organizations/", {"type": "governors_office"}).json()["count"] == 51
+
+
+def test_organization_without_headquarters_state_matches_the_schema(api_for, viewer):
+    from tests.contacts.factories import OrganizationFactory
+
+    organization = OrganizationFactory(hq_state=None)
+    api = api_for(viewer)
+    assert api.get(f"/api/organizations/{organization.pk}/").json()["hq_state"] is None
+    schema = api.get("/api/schema/?format=json").json()
+    assert schema["components"]["schemas"]["Organization"]["properties"]["hq_state"]["nullable"] is True

@@ -77,6 +77,6 @@ def test_schema_documents_the_error_envelope(client_for, make_user):
         dict.fromkeys(("400", "403", "404"), envelope)
     )
     assert sorted(person) == ["200", "403", "404"]
-    assert sorted(packet) == ["202", "400", "403", "404"]
+    assert sorted(packet) == ["202", "400", "403", "404", "415"]
     assert packet["404"]["description"] == "No such target, or not visible to this user."
     assert schema["components"]["schemas"]["ErrorEnvelope"]["required"] == ["error"]

@@ -196,3 +196,21 @@ def test_campaign_targets_with_malformed_id_is_not_found(api_for, officer):
     response = api_for(officer).get("/api/campaigns/null/targets/")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
+
+
+def test_interaction_before_1900_is_refused(api_for, officer):
+    person = SyntheticPersonFactory()
+    api = api_for(officer)
+    created = api.post(
+        "/api/interactions/", {"people": [person.pk], "summary": "Old", "occurred_at": "1850-05-05T12:00:00Z"}
+    )
+    assert created.status_code == 400
+    assert list(created.json()["error"]["details"]) == ["occurred_at"]
+    assert Interaction.objects.count() == 0
+    interaction = InteractionFactory(people=[person], created_by=officer)
+    before = interaction.occurred_at
+    patched = api.patch(f"/api/interactions/{interaction.pk}/", {"occurred_at": "0487-05-05T22:36:33Z"})
+    assert patched.status_code == 400
+    assert list(patched.json()["error"]["details"]) == ["occurred_at"]
+    interaction.refresh_from_db()
+    assert interaction.occurred_at == before

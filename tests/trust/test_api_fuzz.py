@@ -8,6 +8,8 @@ Each operation gets a small, derandomized number of examples so the run is repea
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import schemathesis
 from django.core import signals
@@ -19,7 +21,25 @@ from rest_framework.authtoken.models import Token
 from schemathesis import GenerationMode
 
 from core.roles import Role
+from tests.briefings.factories import ExposureFigureFactory, PacketFactory
+from tests.contacts.factories import (
+    OrganizationFactory,
+    PersonFactory,
+    PositionFactory,
+    RelationshipFactory,
+    SavedSegmentFactory,
+)
 from tests.core.factories import UserFactory
+from tests.outreach.factories import (
+    CampaignFactory,
+    CampaignTargetFactory,
+    CommitmentFactory,
+    FollowUpFactory,
+    InteractionFactory,
+    PillarFactory,
+    StateFactory,
+)
+from tests.trade.factories import DataReleaseFactory, TradeFlowFactory
 
 MAX_EXAMPLES = 8
 # "Schema-valid request rejected" expects every request the schema allows to succeed. Here a valid
@@ -50,12 +70,56 @@ def wsgi_app():
 
 
 @pytest.fixture
-def officer_token(db):
+def fuzz_officer(db):
     from core.services import user_set_role
 
     user = UserFactory(username="fuzz-officer")
     user_set_role(user=user, role=Role.OFFICER)
-    return Token.objects.create(user=user).key
+    return user
+
+
+@pytest.fixture
+def officer_token(fuzz_officer):
+    return Token.objects.create(user=fuzz_officer).key
+
+
+@pytest.fixture
+def seeded(fuzz_officer) -> dict[str, object]:
+    """One synthetic row of each kind the API serves, so lists have results and detail operations
+    answer 200 with a real body (checked against the schema too). Keyed by the path segment after
+    /api/; positive-mode cases use these as path parameters."""
+    state = StateFactory(code="NY", name="New York")
+    pillar = PillarFactory(code="energy", name="Energy")
+    person = PersonFactory(owner=fuzz_officer)
+    organization = OrganizationFactory()
+    PositionFactory(person=person, organization=organization)
+    relationship = RelationshipFactory(from_person=person)
+    interaction = InteractionFactory(people=[person], created_by=fuzz_officer)
+    interaction.states.set([state])
+    interaction.pillars.set([pillar])
+    CommitmentFactory(interaction=interaction)
+    follow_up = FollowUpFactory(assignee=fuzz_officer, person=person, interaction=interaction)
+    campaign = CampaignFactory(owner=fuzz_officer)
+    CampaignTargetFactory(campaign=campaign, person=person)
+    segment = SavedSegmentFactory(owner=fuzz_officer, filters={"state": "NY"})
+    release = DataReleaseFactory()
+    TradeFlowFactory(state=state, release=release)
+    figure = ExposureFigureFactory(state=state)
+    packet = PacketFactory(state=state)
+    return {
+        "briefings": packet.pk,
+        "campaigns": campaign.pk,
+        "data-releases": release.pk,
+        "follow-ups": follow_up.pk,
+        "interactions": interaction.pk,
+        "organizations": organization.pk,
+        "people": person.pk,
+        "positions": person.positions.get().pk,
+        "relationships": relationship.pk,
+        "scenarios": figure.snapshot.scenario.slug,
+        "segments": segment.pk,
+        "states": state.code,
+    }
 
 
 @pytest.fixture
@@ -110,10 +174,15 @@ def test_officer_token_is_accepted(api_schema, officer_headers):
 
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=lambda m: m.value)
 @pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=[f"{m} {p}" for m, p in OPERATIONS])
-def test_api_operation_conforms_to_schema(api_schema, method, path, mode):
+def test_api_operation_conforms_to_schema(api_schema, seeded, method, path, mode):
     operation = api_schema[path][method]
+    # Valid data addresses the seeded rows; invalid data gets generated (mostly unknown) ids.
+    names = re.findall(r"{(\w+)}", path)
+    path_parameters = None
+    if mode == GenerationMode.POSITIVE and names:
+        path_parameters = {names[0]: seeded[path.split("/")[2]]}
 
-    @given(case=operation.as_strategy(mode, auth_storage=api_schema.auth))
+    @given(case=operation.as_strategy(mode, auth_storage=api_schema.auth, path_parameters=path_parameters))
     @settings(
         max_examples=MAX_EXAMPLES,
         derandomize=True,
