@@ -71,6 +71,8 @@ def prepare(database: str, scale: dict, *, reseed: bool, skip: bool = False) -> 
             "--interactions", str(wanted["interactions"]),
         )  # fmt: skip
         seconds = time.monotonic() - started
+    # Seeding writes rows directly, past the services that keep each person's contact figures.
+    manage(database, "refresh_contact_stats", quiet=True)
     from django.db import connection
 
     with connection.cursor() as cursor:

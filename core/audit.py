@@ -37,6 +37,7 @@ from django.apps import apps
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models
 from django.db.backends.signals import connection_created
+from django.db.models.fields.files import FieldFile
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 
@@ -311,7 +312,16 @@ def install_after_migrate(sender, using="default", **kwargs) -> None:
 
 
 def _row(instance: models.Model) -> dict:
-    values = {f.column: f.value_from_object(instance) for f in instance._meta.concrete_fields}
+    """The row as the database holds it (what the PostgreSQL trigger records): file fields as their
+    stored name, and a value saved as an expression (`F("n") + 1`) read back from the database."""
+    values = {}
+    for f in instance._meta.concrete_fields:
+        value = f.value_from_object(instance)
+        if hasattr(value, "resolve_expression"):
+            value = type(instance)._base_manager.filter(pk=instance.pk).values_list(f.attname, flat=True).first()
+        if isinstance(value, FieldFile):
+            value = value.name or None
+        values[f.column] = value
     return json.loads(json.dumps(values, cls=DjangoJSONEncoder))
 
 

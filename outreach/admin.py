@@ -12,6 +12,15 @@ from outreach.models import (
     Interaction,
     PriorityWeights,
 )
+from outreach.services import contact_stats_refresh
+
+
+def _people_of(interaction_ids) -> set[int]:
+    return set(
+        Interaction.people.through.objects.filter(interaction_id__in=list(interaction_ids)).values_list(
+            "person_id", flat=True
+        )
+    )
 
 
 class CommitmentInline(admin.TabularInline):
@@ -30,6 +39,22 @@ class InteractionAdmin(LargeTableAdminMixin, admin.ModelAdmin):
     filter_horizontal = ("staff", "states", "pillars")
     inlines = [CommitmentInline]
 
+    # The admin writes rows directly, so it keeps the per-person contact figures right itself.
+    def save_related(self, request, form, formsets, change):
+        before = _people_of([form.instance.pk]) if change else set()
+        super().save_related(request, form, formsets, change)
+        contact_stats_refresh(person_ids=before | _people_of([form.instance.pk]))
+
+    def delete_model(self, request, obj):
+        people = _people_of([obj.pk])
+        super().delete_model(request, obj)
+        contact_stats_refresh(person_ids=people)
+
+    def delete_queryset(self, request, queryset):
+        people = _people_of(queryset.values_list("pk", flat=True))
+        super().delete_queryset(request, queryset)
+        contact_stats_refresh(person_ids=people)
+
     @admin.display(description="summary")
     def summary_short(self, obj) -> str:
         return obj.summary[:80]
@@ -41,6 +66,20 @@ class CommitmentAdmin(LargeTableAdminMixin, admin.ModelAdmin):
     list_filter = ("party", "status")
     list_select_related = ("interaction",)
     raw_id_fields = ("interaction",)
+
+    def save_model(self, request, obj, form, change):
+        before = {form.initial.get("interaction")} if change else set()
+        super().save_model(request, obj, form, change)
+        contact_stats_refresh(person_ids=_people_of((before | {obj.interaction_id}) - {None}))
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        contact_stats_refresh(person_ids=_people_of([obj.interaction_id]))
+
+    def delete_queryset(self, request, queryset):
+        interactions = set(queryset.values_list("interaction_id", flat=True))
+        super().delete_queryset(request, queryset)
+        contact_stats_refresh(person_ids=_people_of(interactions))
 
 
 @admin.register(FollowUp)

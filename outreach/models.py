@@ -408,3 +408,30 @@ class CalendarToken(TimeStampedModel):
     @staticmethod
     def digest(token: str) -> str:
         return _token_digest(token)
+
+
+class PersonContactStats(TimeStampedModel):
+    """Per-person outreach figures kept beside the person so "who to call next" and coverage read columns.
+
+    Derived data, never edited by hand: `outreach.services.contact_stats_refresh` recomputes a person's
+    row from their interactions and commitments whenever a service (or the admin) changes them, and
+    the `outreach.refresh_contact_stats` job catches up people whose scheduled interaction has since
+    taken place. No row means never contacted and no open commitment.
+    """
+
+    person = models.OneToOneField(
+        "contacts.Person", on_delete=models.CASCADE, primary_key=True, related_name="contact_stats"
+    )
+    # The latest interaction that had happened when the row was refreshed (scheduled ones are not contact).
+    last_contacted_at = models.DateTimeField(_("last contacted"), null=True, blank=True, db_index=True)
+    # The earliest interaction still in the future when the row was refreshed: once it is in the past
+    # it counts as the last contact until the row is refreshed again.
+    next_contact_at = models.DateTimeField(_("next scheduled contact"), null=True, blank=True, db_index=True)
+    open_commitments_count = models.PositiveIntegerField(_("open commitments"), default=0)
+
+    class Meta:
+        verbose_name = _("person contact figures")
+        verbose_name_plural = _("person contact figures")
+
+    def __str__(self) -> str:
+        return f"Contact figures of person {self.person_id}"

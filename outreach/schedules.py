@@ -8,4 +8,10 @@ SCHEDULES = [
         "crontab": {"minute": "0", "hour": "11", "day_of_week": "*", "day_of_month": "*", "month_of_year": "*"},
         "queue": "default",
     },
+    {
+        "name": "Refresh the contact figures of people whose scheduled interaction has taken place",
+        "task": "outreach.refresh_contact_stats",
+        "crontab": {"minute": "*/15", "hour": "*", "day_of_week": "*", "day_of_month": "*", "month_of_year": "*"},
+        "queue": "default",
+    },
 ]

@@ -12,7 +12,6 @@ from django.db.models import (
     Exists,
     F,
     FloatField,
-    IntegerField,
     Max,
     OuterRef,
     Q,
@@ -28,8 +27,8 @@ from contacts.choices import Stance
 from contacts.models import Person
 from core.errors import NotFoundError
 from core.roles import Role, has_role
-from outreach.choices import CommitmentStatus, FollowUpStatus, TargetStatus
-from outreach.models import Campaign, CampaignTarget, Commitment, FollowUp, Interaction, PriorityWeights
+from outreach.choices import FollowUpStatus, TargetStatus
+from outreach.models import Campaign, CampaignTarget, FollowUp, Interaction, PriorityWeights
 from trade.models import ExposureFigure, State
 from trade.selectors import exposure_state_totals, scenario_default, scenario_get
 
@@ -54,29 +53,37 @@ COMMITMENTS_FOR_FULL_SCORE = 3
 COMPONENTS = ("exposure", "influence", "recency", "stance", "battleground", "commitments")
 
 
-class SubqueryCount(Subquery):
-    """COUNT(*) of a correlated subquery, without GROUP BY tricks (portable across databases)."""
+def _exposure_by_state(*, scenario, pillar) -> dict[int, float]:
+    """{state id: exposure} under the scenario's current snapshot (the pillar's figures with a pillar).
 
-    template = "(SELECT COUNT(*) FROM (%(subquery)s) _count)"
-    output_field = IntegerField()
-
-
-def _exposure_source(*, scenario, pillar):
-    """(figures with one `exposure` row per state, the largest value) under the scenario's current snapshot.
-
-    With a pillar, the figures are that pillar's in each state. (None, 0.0) while no scenario exists.
+    Empty while no scenario exists. At most one row per state (52 figures): read once and put into the
+    ranking query as constants, so no person row joins the figures table.
     """
     try:
         totals = exposure_state_totals(scenario=scenario)
     except ObjectDoesNotExist:  # no scenario defined yet: exposure counts zero
-        return None, 0.0
+        return {}
     if pillar is not None:
         totals = ExposureFigure.objects.filter(
             snapshot__in=totals.order_by().values("snapshot_id")[:1], pillar=pillar, hs_chapter__isnull=True
         )
-    totals = totals.order_by().annotate(exposure=EXPOSURE)
-    largest = totals.aggregate(largest=Max("exposure"))["largest"]
-    return totals, float(largest or 0)
+    by_state: dict[int, float] = {}
+    for state_id, value in totals.order_by().annotate(exposure=EXPOSURE).values_list("state_id", "exposure"):
+        if value is not None:
+            by_state[state_id] = max(float(value), by_state.get(state_id, float("-inf")))
+    return by_state
+
+
+def _last_contact(now: dt.datetime, prefix: str = "contact_stats__"):
+    """The last contact as of `now` from the person's contact figures.
+
+    A scheduled interaction that has taken place since the figures were refreshed is the latest one
+    (it was later than every past one then), until the catch-up job refreshes the row.
+    """
+    return Case(
+        When(**{f"{prefix}next_contact_at__lte": now}, then=F(f"{prefix}next_contact_at")),
+        default=F(f"{prefix}last_contacted_at"),
+    )
 
 
 def scenario_or_none(*, slug: str | None = None):
@@ -127,32 +134,37 @@ def priority_people(
     if campaign is not None:
         people = people.filter(pk__in=campaign.targets.filter(person__isnull=False).values("person_id"))
 
-    figures, max_exposure = _exposure_source(scenario=scenario, pillar=pillar)
-    if figures is not None and max_exposure > 0:
-        best = figures.filter(state__people=OuterRef("pk")).order_by("-exposure").values("exposure")[:1]
-        exposure_value = Subquery(best)
-        exposure = Coalesce(_float(exposure_value) / Value(max_exposure), Value(0.0))
+    by_state = _exposure_by_state(scenario=scenario, pillar=pillar)
+    max_exposure = max(by_state.values(), default=0.0)
+    person_states = Person.states.through.objects.filter(person_id=OuterRef("pk")).order_by()
+    if max_exposure > 0:
+        # The best exposure among the person's states: a lookup on the person's few state links.
+        best = person_states.values("person_id").annotate(
+            best=Max(
+                Case(
+                    *[When(state_id=pk, then=Value(value)) for pk, value in by_state.items()],
+                    output_field=FloatField(),
+                )
+            )
+        )
+        exposure_value = Subquery(best.values("best"), output_field=FloatField())
+        exposure = Coalesce(exposure_value / Value(max_exposure), Value(0.0))
     else:
         exposure_value = Value(None, output_field=FloatField())
         exposure = Value(0.0)
 
-    # Scheduled (future) meetings are not contact yet.
-    last_contact = (
-        Interaction.objects.filter(people=OuterRef("pk"), occurred_at__lte=now)
-        .order_by("-occurred_at")
-        .values("occurred_at")[:1]
-    )
+    # Last contact and open commitments are columns of the person's contact figures (one join), kept
+    # right by the outreach services; recomputing them here would scan every interaction per person.
     recency_cases = [When(last_contact_at__isnull=True, then=Value(1.0))]
     recency_cases += [
         When(last_contact_at__lt=now - dt.timedelta(days=days), then=Value(score)) for days, score in RECENCY_STEPS
     ]
-    open_commitments = Commitment.objects.filter(interaction__people=OuterRef("pk"), status=CommitmentStatus.OPEN)
 
     people = people.annotate(
         exposure_value=exposure_value,
-        last_contact_at=Subquery(last_contact),
-        open_commitments=SubqueryCount(open_commitments.values("pk")),
-        in_battleground=Exists(State.objects.filter(people=OuterRef("pk"), is_battleground_2024=True)),
+        last_contact_at=_last_contact(now),
+        open_commitments=Coalesce(F("contact_stats__open_commitments_count"), Value(0)),
+        in_battleground=Exists(person_states.filter(state__is_battleground_2024=True)),
     ).annotate(
         c_exposure=exposure,
         c_influence=Coalesce(_float(F("influence")), Value(0.0)) / Value(5.0),
@@ -196,36 +208,34 @@ class CoverageRow:
         return self.contacted_90 / self.stakeholders if self.stakeholders else 0.0
 
 
+def _contacted_since(since: dt.datetime, now: dt.datetime, prefix: str) -> Q:
+    """Whether the last contact as of `now` (see `_last_contact`) is on or after `since`."""
+    return Q(**{f"{prefix}last_contacted_at__gte": since}) | Q(
+        **{f"{prefix}next_contact_at__gte": since, f"{prefix}next_contact_at__lte": now}
+    )
+
+
 def coverage_by_state(*, scenario=None, now: dt.datetime | None = None) -> list[CoverageRow]:
-    """States ranked by exposure, each with how many of its stakeholders were contacted in 30 and 90 days."""
+    """States ranked by exposure, each with how many of its stakeholders were contacted in 30 and 90 days.
+
+    Counts the state's people by their contact figures' last contact, not by scanning interactions.
+    """
     now = now or timezone.now()
+    stats = "people__contact_stats__"
     states = (
         State.objects.filter(is_pseudo=False)
         .annotate(
             stakeholders=Count("people", distinct=True),
             contacted_30=Count(
-                "people",
-                filter=Q(
-                    people__interactions__occurred_at__gte=now - dt.timedelta(days=30),
-                    people__interactions__occurred_at__lte=now,
-                ),
-                distinct=True,
+                "people", filter=_contacted_since(now - dt.timedelta(days=30), now, stats), distinct=True
             ),
             contacted_90=Count(
-                "people",
-                filter=Q(
-                    people__interactions__occurred_at__gte=now - dt.timedelta(days=90),
-                    people__interactions__occurred_at__lte=now,
-                ),
-                distinct=True,
+                "people", filter=_contacted_since(now - dt.timedelta(days=90), now, stats), distinct=True
             ),
         )
         .order_by("name")
     )
-    figures, _max = _exposure_source(scenario=scenario, pillar=None)
-    exposure = {}
-    if figures is not None:
-        exposure = {state_id: float(value) for state_id, value in figures.values_list("state_id", "exposure")}
+    exposure = _exposure_by_state(scenario=scenario, pillar=None)
     rows = [
         CoverageRow(
             state=s,
@@ -271,6 +281,19 @@ def follow_ups_for(*, user, include_closed: bool = False) -> QuerySet[FollowUp]:
     if not include_closed:
         follow_ups = follow_ups.filter(status=FollowUpStatus.OPEN)
     return follow_ups.with_list_relations().order_by("due_date", "id")
+
+
+def follow_up_totals(*, user, today: dt.date) -> dict[str, int]:
+    """How many of the user's follow-ups are open, overdue and not yet due (one aggregate query)."""
+    return (
+        follow_ups_for(user=user)
+        .order_by()
+        .aggregate(
+            open=Count("pk"),
+            overdue=Count("pk", filter=Q(due_date__lt=today)),
+            upcoming=Count("pk", filter=Q(due_date__gte=today)),
+        )
+    )
 
 
 def upcoming_meetings(*, user, mine_only: bool = True, now: dt.datetime | None = None, days: int = 60) -> QuerySet:

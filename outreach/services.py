@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,7 +29,79 @@ from outreach.choices import (
     TargetSource,
     TargetStatus,
 )
-from outreach.models import CalendarToken, Campaign, CampaignTarget, Commitment, FollowUp, Interaction
+from outreach.models import (
+    CalendarToken,
+    Campaign,
+    CampaignTarget,
+    Commitment,
+    FollowUp,
+    Interaction,
+    PersonContactStats,
+)
+
+STATS_BATCH = 5000
+
+
+def contact_stats_refresh(*, person_ids: Iterable[int] | None = None, now: dt.datetime | None = None) -> int:
+    """Recompute `PersonContactStats` of these people (everyone ever contacted when None); returns rows written.
+
+    Set-based: three grouped queries per batch of people, then one upsert. Called by every service that
+    changes who was in an interaction, when it happened or a commitment's status, inside its transaction.
+    """
+    now = now or timezone.now()
+    if person_ids is None:
+        ids = set(Interaction.people.through.objects.values_list("person_id", flat=True).distinct())
+        ids |= set(PersonContactStats.objects.values_list("person_id", flat=True))
+    else:
+        ids = set(person_ids)
+        # Two writers touching the same person queue here, so the second one counts the first's rows.
+        list(Person.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+    ordered = sorted(ids)
+    written = 0
+    for start in range(0, len(ordered), STATS_BATCH):
+        batch = ordered[start : start + STATS_BATCH]
+        links = Interaction.people.through.objects.filter(person_id__in=batch).order_by().values("person_id")
+        last = dict(
+            links.filter(interaction__occurred_at__lte=now)
+            .annotate(at=Max("interaction__occurred_at"))
+            .values_list("person_id", "at")
+        )
+        upcoming = dict(
+            links.filter(interaction__occurred_at__gt=now)
+            .annotate(at=Min("interaction__occurred_at"))
+            .values_list("person_id", "at")
+        )
+        open_counts = dict(
+            links.filter(interaction__commitments__status=CommitmentStatus.OPEN)
+            .annotate(n=Count("interaction__commitments"))
+            .values_list("person_id", "n")
+        )
+        rows = [
+            PersonContactStats(
+                person_id=pk,
+                last_contacted_at=last.get(pk),
+                next_contact_at=upcoming.get(pk),
+                open_commitments_count=open_counts.get(pk, 0),
+                created_at=now,
+                updated_at=now,
+            )
+            for pk in batch
+        ]
+        PersonContactStats.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["person"],
+            update_fields=["last_contacted_at", "next_contact_at", "open_commitments_count", "updated_at"],
+        )
+        written += len(rows)
+    return written
+
+
+def contact_stats_catch_up(*, now: dt.datetime | None = None) -> int:
+    """Refresh the people whose next scheduled interaction has taken place since their row was written."""
+    now = now or timezone.now()
+    due = PersonContactStats.objects.filter(next_contact_at__lte=now).values_list("person_id", flat=True)
+    return contact_stats_refresh(person_ids=list(due), now=now)
 
 
 def _check_synthetic(*, people: Sequence[Person], organizations: Sequence[Organization], is_synthetic: bool) -> bool:
@@ -174,6 +246,7 @@ def interaction_log(
             % {"kind": interaction.get_kind_display(), "date": f"{interaction.occurred_at:%Y-%m-%d}"},
             when=interaction.occurred_at,
         )
+    contact_stats_refresh(person_ids=[p.pk for p in people])
     _advance_campaign_targets(interaction=interaction, people=people, organizations=organizations)
     job_enqueue("outreach.notify_stakeholder_owners", kwargs={"interaction_id": interaction.pk})
     return interaction
@@ -189,7 +262,14 @@ def commitment_resolve(*, commitment: Commitment, status: str, actor) -> Commitm
     commitment.status = status
     commitment.resolved_at = None if status == CommitmentStatus.OPEN else timezone.now()
     commitment.save(update_fields=["status", "resolved_at", "updated_at"])
+    contact_stats_refresh(person_ids=_people_of(commitment.interaction_id))
     return commitment
+
+
+def _people_of(interaction_id: int) -> list[int]:
+    return list(
+        Interaction.people.through.objects.filter(interaction_id=interaction_id).values_list("person_id", flat=True)
+    )
 
 
 INTERACTION_EDITABLE_FIELDS = (
@@ -225,6 +305,8 @@ def interaction_update(*, interaction: Interaction, actor, **changes) -> Interac
     for field, value in changes.items():
         setattr(interaction, field, value)
     interaction.save(update_fields=[*changes, "updated_at"])
+    if "occurred_at" in changes:
+        contact_stats_refresh(person_ids=_people_of(interaction.pk))
     return interaction
 
 
@@ -416,6 +498,7 @@ def contact_merge_hook(*, keep, duplicate, kind: str) -> dict[str, int]:
         Interaction.objects.filter(stance_person=duplicate).update(stance_person=keep)
         moved["outreach.Interaction"] = len(interactions)
         moved["outreach.FollowUp"] = FollowUp.objects.filter(person=duplicate).update(person=keep)
+        contact_stats_refresh(person_ids=[keep.pk])
         field = "person"
     elif kind == "organization":
         interactions = list(Interaction.objects.filter(organizations=duplicate))

@@ -8,6 +8,7 @@ from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -85,3 +86,15 @@ def follow_up_digest_send(*, day: dt.date) -> int:
 def send_follow_up_digests(day: str | None = None) -> int:
     """Daily (beat): each staff member's due and overdue follow-ups by email."""
     return follow_up_digest_send(day=dt.date.fromisoformat(day) if day else timezone.localdate())
+
+
+@shared_task(name="outreach.refresh_contact_stats", queue="default", time_limit=600, soft_time_limit=540)
+def refresh_contact_stats() -> int:
+    """Every 15 minutes (beat): people whose scheduled interaction has taken place get their figures refreshed.
+
+    Idempotent (recomputed from the interactions), so a retry or a second beat does no harm.
+    """
+    from outreach.services import contact_stats_catch_up
+
+    with transaction.atomic():
+        return contact_stats_catch_up()

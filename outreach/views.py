@@ -259,22 +259,30 @@ class CommitmentResolveView(RoleRequiredMixin, View):
 
 
 class FollowUpListView(RoleRequiredMixin, TemplateView):
-    """My follow-ups: open ones (overdue first), and the ones closed in the last two weeks."""
+    """My follow-ups: open ones 50 a page (overdue first), and the ones closed in the last two weeks."""
 
     template_name = "outreach/follow_up_list.html"
 
     def get_context_data(self, **kwargs):
         user = self.request.user
         today = timezone.localdate()
-        open_items = list(selectors.follow_ups_for(user=user))
-        recently_closed = list(
-            selectors.follow_ups_for(user=user, include_closed=True)
-            .exclude(status="open")
-            .filter(completed_at__gte=timezone.now() - dt.timedelta(days=14))
-            .order_by("-completed_at")[:20]
-        )
+        totals = selectors.follow_up_totals(user=user, today=today)
+        paginator = Paginator(selectors.follow_ups_for(user=user), PAGE_SIZE)
+        paginator.count = totals["open"]  # counted with the totals: no second COUNT query
+        page = paginator.get_page(self.request.GET.get("page"))
+        open_items = list(page.object_list)
+        recently_closed = []
+        if page.number == 1:
+            recently_closed = list(
+                selectors.follow_ups_for(user=user, include_closed=True)
+                .exclude(status="open")
+                .filter(completed_at__gte=timezone.now() - dt.timedelta(days=14))
+                .order_by("-completed_at")[:20]
+            )
         return {
             **super().get_context_data(**kwargs),
+            "page_obj": page,
+            "totals": totals,
             "overdue": [f for f in open_items if f.due_date < today],
             "upcoming": [f for f in open_items if f.due_date >= today],
             "recently_closed": recently_closed,

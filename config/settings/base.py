@@ -109,6 +109,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+    if not env.bool("DATABASE_JIT", default=False):
+        # PostgreSQL's JIT compiles any query whose *estimated* cost is high: on ranking queries over
+        # every person that took longer (1.4 s) than running them (0.5 s). Web queries are short.
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -203,7 +207,12 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2}
+    # visibility_timeout: how long a message taken by a worker that died stays hidden before another
+    # worker gets it (acks_late). It must exceed the longest task; tests of worker death shorten it.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+        "socket_connect_timeout": 2,
+    }
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 
 # --- Django REST Framework ----------------------------------------------------------------
@@ -274,6 +283,9 @@ AUDIT_TRACKED_MODELS = [
     "trade.ScenarioRate",
     "trade.ScenarioChapterRate",
     "trade.DataRelease",
+    "briefings.TalkingPoint",
+    "briefings.PacketTemplate",
+    "briefings.BriefingPacket",
 ]
 
 # Product settings

@@ -15,3 +15,6 @@ STORAGES = {
 }
 WHITENOISE_AUTOREFRESH = True
 LANGUAGE_CODE = "en"
+# Worker-death test only (tests/trust/test_jobs_failure.py): a refresh touches this file once its
+# figures are written inside the still-open transaction, then waits, so the test can kill the worker.
+EXPOSURE_REFRESH_PAUSE_FILE = env("EXPOSURE_REFRESH_PAUSE_FILE", default="")

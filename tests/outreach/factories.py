@@ -8,7 +8,8 @@ from django.utils import timezone
 from contacts.choices import RecordSource
 from contacts.models import Organization, Person
 from outreach.choices import FollowUpStatus, InteractionKind
-from outreach.models import Campaign, CampaignTarget, FollowUp, Interaction
+from outreach.models import Campaign, CampaignTarget, Commitment, FollowUp, Interaction
+from outreach.services import contact_stats_refresh
 from tests.core.factories import UserFactory
 from trade.models import Pillar, State
 
@@ -78,6 +79,25 @@ class InteractionFactory(factory.django.DjangoModelFactory):
     def people(self, create, extracted, **kwargs):
         if create:
             self.people.set(extracted if extracted is not None else [SyntheticPersonFactory()])
+            # As `interaction_log` does: keep the people's contact figures right.
+            contact_stats_refresh(person_ids=[p.pk for p in self.people.all()])
+
+
+class CommitmentFactory(factory.django.DjangoModelFactory):
+    """A commitment on an interaction, counted in its people's contact figures as the services do."""
+
+    class Meta:
+        model = Commitment
+
+    interaction = factory.SubFactory(InteractionFactory)
+    party = "them"
+    description = factory.Sequence(lambda n: f"Synthetic commitment {n}")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        commitment = super()._create(model_class, *args, **kwargs)
+        contact_stats_refresh(person_ids=commitment.interaction.people.values_list("pk", flat=True))
+        return commitment
 
 
 class FollowUpFactory(factory.django.DjangoModelFactory):

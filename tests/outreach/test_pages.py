@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 
 from contacts.models import StanceEntry
+from outreach import services
 from outreach.choices import FollowUpStatus, TargetStatus
 from outreach.models import CalendarToken, FollowUp, Interaction
 from tests.outreach.factories import (
@@ -343,3 +344,27 @@ def test_campaign_page_without_owner(client_for, viewer):
     page = client_for(viewer).get(f"/campaigns/{campaign.pk}/")
     assert page.status_code == 200
     assert "Ownerless push" in page.content.decode()
+
+
+def test_my_follow_ups_are_paginated_overdue_first_with_totals(client_for, officer):
+    today = timezone.localdate()
+    overdue = [FollowUpFactory(assignee=officer, due_date=today - dt.timedelta(days=3)) for _ in range(3)]
+    for index in range(52):
+        FollowUpFactory(assignee=officer, due_date=today + dt.timedelta(days=1 + index % 4))
+    done = FollowUpFactory(assignee=officer, what="Finished one")
+    services.follow_up_complete(follow_up=done, actor=officer)
+    client = client_for(officer)
+    first = client.get("/follow-ups/")
+    assert first.context["totals"] == {"open": 55, "overdue": 3, "upcoming": 52}
+    assert first.context["overdue"] == overdue
+    assert len(first.context["upcoming"]) == 47
+    assert [f.what for f in first.context["recently_closed"]] == ["Finished one"]
+    html = first.content.decode()
+    assert "Page 1 of 2" in html and "Open follow-ups 1–50 of 55, overdue first." in html
+    second = client.get("/follow-ups/?page=2")
+    assert (second.context["overdue"], len(second.context["upcoming"]), second.context["recently_closed"]) == (
+        [],
+        5,
+        [],
+    )
+    assert "Nothing overdue." not in second.content.decode()

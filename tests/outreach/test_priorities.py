@@ -3,11 +3,12 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from outreach.models import Commitment, PriorityWeights
+from outreach.models import PriorityWeights
 from outreach.selectors import priority_people
 from tests.core.factories import UserFactory
 from tests.outreach.factories import (
     CampaignTargetFactory,
+    CommitmentFactory,
     InteractionFactory,
     PillarFactory,
     StateFactory,
@@ -40,8 +41,8 @@ def test_stance_influence_battleground_and_commitments(viewer):
     person = SyntheticPersonFactory(stance="neutral", influence=4, states=[swing])
     interaction = InteractionFactory(people=[person])
     for _ in range(2):
-        Commitment.objects.create(interaction=interaction, party="them", description="x")
-    Commitment.objects.create(interaction=interaction, party="us", description="done", status="fulfilled")
+        CommitmentFactory(interaction=interaction, party="them", description="x")
+    CommitmentFactory(interaction=interaction, party="us", description="done", status="fulfilled")
     row = ranked(viewer)[person.pk]
     assert (row.c_stance, row.c_influence, row.c_battleground) == (1.0, 0.8, 1.0)
     assert row.open_commitments == 2

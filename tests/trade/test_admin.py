@@ -12,6 +12,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def admin_client(make_user, client_for):
+    # Admin pages need a session that passed the second factor.
     return client_for(make_user(Role.ADMIN, username="boss", is_staff=True, is_superuser=True))
 
 

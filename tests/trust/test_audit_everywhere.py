@@ -36,6 +36,8 @@ REQUIRED = {
     "trade.scenariorate",
     "trade.scenariochapterrate",
     "trade.datarelease",
+    "briefings.talkingpoint",
+    "briefings.briefingpacket",
 }
 
 
@@ -141,7 +143,7 @@ def test_import_command_is_recorded_with_a_run_id(monkeypatch, tmp_path, trade_r
 
 
 @pytest.mark.skipif(not on_postgres, reason="bulk_create is recorded by the PostgreSQL triggers only")
-def test_bulk_stakeholder_import_is_recorded_on_postgresql(monkeypatch):
+def test_bulk_stakeholder_import_is_recorded_on_postgresql(monkeypatch, trade_reference):
     monkeypatch.setattr("sys.argv", ["manage.py", "import_stakeholders", "--source", "governors"])
     monkeypatch.setattr(audit, "_process_default", None)
     call_command("import_stakeholders", "--source", "governors", stdout=io.StringIO())

@@ -1,8 +1,11 @@
-"""Jobs under failure: one run per scheduled slot with concurrent beats; outbox survives a Redis outage."""
+"""Jobs under failure: one run per scheduled slot with concurrent beats; logging interactions survives a
+Redis outage and each follow-on task runs once; a worker killed mid-refresh leaves no partial state and
+the refresh completes on redelivery."""
 
 import os
 import re
 import shutil
+import signal
 import subprocess  # nosec B404
 import sys
 import threading
@@ -47,7 +50,17 @@ def test_two_beats_claim_a_slot_once():
     assert JobSlot.objects.filter(job="daily-digest").count() == 1
 
 
-REDIS_PORT = 6390
+REDIS_PORT = 6391  # our own redis-server; the machine's Redis (6379) is never stopped
+needs_redis = [
+    pytest.mark.redis,
+    pytest.mark.postgres,
+    pytest.mark.skipif(
+        not os.environ.get("CELERY_BROKER_URL", "").startswith("redis://"), reason="needs Redis (CELERY_BROKER_URL)"
+    ),
+    pytest.mark.skipif(shutil.which("redis-server") is None, reason="redis-server not installed"),
+    pytest.mark.skipif(not on_postgres, reason="the worker subprocess must see the test database"),
+    pytest.mark.django_db(transaction=True),
+]
 
 
 def _redis_up(port: int) -> bool:
@@ -85,8 +98,8 @@ def _start_redis(tmp_path: Path) -> subprocess.Popen:
     raise RuntimeError("redis-server did not start")
 
 
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
+def _stop(process: subprocess.Popen | None) -> None:
+    if process is not None and process.poll() is None:
         process.terminate()
         try:
             process.wait(timeout=20)
@@ -95,41 +108,69 @@ def _stop(process: subprocess.Popen) -> None:
             process.wait()
 
 
-@pytest.mark.redis
-@pytest.mark.postgres
-@pytest.mark.skipif(
-    not os.environ.get("CELERY_BROKER_URL", "").startswith("redis://"), reason="needs Redis (CELERY_BROKER_URL)"
-)
-@pytest.mark.skipif(shutil.which("redis-server") is None, reason="redis-server not installed")
-@pytest.mark.skipif(not on_postgres, reason="the worker subprocess must see the test database")
-@pytest.mark.django_db(transaction=True)
-def test_outbox_survives_redis_outage_and_each_task_runs_once(tmp_path):
-    """Our own Redis on another port (the machine's Redis is never touched): enqueue 20 jobs while it
-    is down, start it, run a real worker, and see each task run exactly once."""
-    from config.celery import app
+def _wait_for(condition, *, what: str, worker: subprocess.Popen | None = None, log: Path | None = None) -> None:
+    """Poll until `condition()` (a safety bound only, never a performance assertion)."""
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        if worker is not None:
+            assert worker.poll() is None, log.read_text()[-3000:] if log else "worker exited"
+        time.sleep(0.3)
+    raise AssertionError(f"timed out waiting for {what}" + (f"\n{log.read_text()[-3000:]}" if log else ""))
 
-    assert not _redis_up(REDIS_PORT), f"port {REDIS_PORT} is busy"
-    broker = f"redis://127.0.0.1:{REDIS_PORT}/6"
-    redis_server = _start_redis(tmp_path)
-    _stop(redis_server)  # the outage
-    assert not _redis_up(REDIS_PORT)
 
-    saved = (app.conf.broker_url, app.conf.task_always_eager)
-    app.conf.broker_url, app.conf.task_always_eager = broker, False
-    app.pool.force_close_all()
-    worker = None
-    try:
-        messages = []
-        for _ in range(20):
-            with transaction.atomic():
-                messages.append(job_enqueue("core.ping", kwargs={}))
-        pending = OutboxMessage.objects.filter(pk__in=[m.pk for m in messages])
-        # Every write succeeded; nothing reached the broker, and the rows wait.
-        assert pending.count() == 20
-        assert pending.filter(dispatched_at__isnull=True).count() == 20
-        assert pending.exclude(last_error="").exists()
+class Broker:
+    """Our redis-server on REDIS_PORT, this process's Celery app pointed at it, and worker subprocesses
+    that use the test database."""
 
-        redis_server = _start_redis(tmp_path)
+    def __init__(self, tmp_path: Path, *, visibility_timeout: int = 3600):
+        from config.celery import app
+
+        assert not _redis_up(REDIS_PORT), f"port {REDIS_PORT} is busy"
+        self.app = app
+        self.tmp_path = tmp_path
+        self.url = f"redis://127.0.0.1:{REDIS_PORT}/9"
+        self.visibility_timeout = visibility_timeout
+        self.redis: subprocess.Popen | None = None
+        self.workers: list[subprocess.Popen] = []
+        self._saved = {name: app.conf[name] for name in self.SETTINGS}
+
+    # The read and write URLs are derived from broker_url when the app is configured: set all three.
+    SETTINGS = ("broker_url", "broker_read_url", "broker_write_url", "task_always_eager", "broker_transport_options")
+
+    def __enter__(self):
+        self.app.conf.update(broker_url=self.url, broker_read_url=self.url, broker_write_url=self.url)
+        self.app.conf.task_always_eager = False
+        self.app.conf.broker_transport_options = {"visibility_timeout": self.visibility_timeout}
+        self._reset_pool()
+        return self
+
+    def _reset_pool(self) -> None:
+        # Closed pools stay in kombu's registry: clear it, so the next publish connects to the current broker.
+        from kombu import pools
+
+        if self.app._pool is not None:
+            self.app._pool.force_close_all()
+        pools.reset()
+        self.app._pool = None
+        self.app.amqp._producer_pool = None
+
+    def __exit__(self, *exc):
+        for worker in self.workers:
+            _stop(worker)
+        _stop(self.redis)
+        self.app.conf.update(self._saved)
+        self._reset_pool()
+
+    def start_redis(self) -> None:
+        self.redis = _start_redis(self.tmp_path)
+
+    def stop_redis(self) -> None:
+        _stop(self.redis)
+        assert not _redis_up(REDIS_PORT)
+
+    def worker(self, *, queues: str, name: str, extra_env: dict | None = None, pool: str = "prefork"):
         params = connection.settings_dict
         env = {
             **os.environ,
@@ -137,38 +178,139 @@ def test_outbox_survives_redis_outage_and_each_task_runs_once(tmp_path):
             "DATABASE_URL": (
                 f"postgres://{params['USER']}@{params['HOST'] or '127.0.0.1'}:{params['PORT'] or 5432}/{params['NAME']}"
             ),
-            "CELERY_BROKER_URL": broker,
+            "CELERY_BROKER_URL": self.url,
             "CELERY_TASK_ALWAYS_EAGER": "False",
             "CELERY_RESULT_BACKEND": "cache+memory://",
+            "CELERY_VISIBILITY_TIMEOUT": str(self.visibility_timeout),
+            **(extra_env or {}),
         }
-        log_path = tmp_path / "worker.log"
+        log_path = self.tmp_path / f"{name}.log"
+        command = [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queues, "-n", f"{name}@%h"]
+        command += ["--pool", pool, "--concurrency", "2", "--without-gossip", "--without-mingle"]
+        command += ["--without-heartbeat", "--loglevel", "INFO"]
         with log_path.open("w") as log:
-            worker = subprocess.Popen(  # nosec B603
-                [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", "default", "--concurrency", "2"]
-                + ["--without-gossip", "--without-mingle", "--loglevel", "INFO"],
-                cwd=ROOT,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
+            process = subprocess.Popen(  # nosec B603
+                command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
             )
-            # The worker dispatches pending outbox rows when it starts; wait until all ran (safety bound
-            # only, not a performance assertion).
-            deadline = time.monotonic() + 120
-            while time.monotonic() < deadline and pending.filter(completed_at__isnull=True).exists():
-                assert worker.poll() is None, log_path.read_text()[-3000:]
-                time.sleep(0.5)
-            # A second sweep (as beat would do every minute) finds nothing left to send.
-            from core.jobs import outbox_dispatch
+        self.workers.append(process)
+        return process, log_path
 
-            assert outbox_dispatch() == 0
-            time.sleep(1)
-        output = log_path.read_text()
-        assert pending.filter(completed_at__isnull=True).count() == 0, output[-3000:]
-        runs = re.findall(r"Task core\.ping\[outbox-(\d+)\] succeeded", output)
-        assert sorted(int(pk) for pk in runs) == sorted(m.pk for m in messages)
-    finally:
-        if worker is not None:
-            _stop(worker)
-        _stop(redis_server)
-        app.conf.broker_url, app.conf.task_always_eager = saved
-        app.pool.force_close_all()
+
+def redis_test(func):
+    """Marks for a test with a real Redis server and worker subprocesses (CI has Redis)."""
+    for mark in reversed(needs_redis):
+        func = mark(func)
+    return func
+
+
+@redis_test
+def test_logging_interactions_survives_redis_outage_and_each_follow_on_runs_once(tmp_path, make_user):
+    """Redis down: 20 interactions logged through outreach's service all succeed, each recording its
+    follow-on (the stakeholder owners' notification) in the outbox. Redis back and a real worker: every
+    notification runs exactly once."""
+    from core.roles import Role
+    from outreach.models import Interaction
+    from outreach.services import interaction_log
+    from tests.outreach.factories import SyntheticPersonFactory
+
+    author = make_user(Role.OFFICER, username="logger")
+    owner = make_user(Role.OFFICER, username="owner", email="owner@example.org")
+    people = [SyntheticPersonFactory(owner=owner) for _ in range(20)]
+    with Broker(tmp_path) as broker:
+        broker.start_redis()
+        broker.stop_redis()  # the outage
+        interactions = [
+            interaction_log(actor=author, kind="call", summary=f"Call {n}", people=[person])
+            for n, person in enumerate(people)
+        ]
+        assert Interaction.objects.count() == 20
+        pending = OutboxMessage.objects.filter(task_name="outreach.notify_stakeholder_owners")
+        assert sorted(m.kwargs["interaction_id"] for m in pending) == sorted(i.pk for i in interactions)
+        # Nothing reached the broker; the rows wait with the error that stopped them.
+        assert pending.filter(dispatched_at__isnull=True).count() == 20
+        assert pending.filter(last_error__icontains="refused").count() == 20
+
+        broker.start_redis()
+        worker, log = broker.worker(queues="default", name="outage")
+        # The worker dispatches pending outbox rows when it starts.
+        _wait_for(
+            lambda: not pending.filter(completed_at__isnull=True).exists(), what="notifications", worker=worker, log=log
+        )
+        # A second sweep (as beat does every minute) finds nothing left to send; nothing runs twice.
+        from core.jobs import outbox_dispatch
+
+        assert outbox_dispatch() == 0
+        _wait_for(lambda: "dispatch_outbox" in log.read_text(), what="the start-up sweep", worker=worker, log=log)
+        time.sleep(2)
+        output = log.read_text()
+    runs = re.findall(r"Task outreach\.notify_stakeholder_owners\[outbox-(\d+)\] succeeded in [\d.]+s: (\d+)", output)
+    assert sorted(int(pk) for pk, _ in runs) == sorted(m.pk for m in pending), output[-3000:]
+    # Each run emailed the one owner of the person called.
+    assert {sent for _, sent in runs} == {"1"}
+
+
+@redis_test
+def test_worker_killed_mid_refresh_leaves_no_partial_snapshot_and_redelivery_completes(tmp_path):
+    from decimal import Decimal
+
+    from tests.trade.factories import (
+        DataReleaseFactory,
+        HSChapterFactory,
+        StateFactory,
+        TariffScenarioFactory,
+        TradeFlowFactory,
+    )
+    from trade.choices import SnapshotStatus
+    from trade.exposure import exposure_refresh
+    from trade.models import ExposureFigure, ExposureSnapshot
+
+    release = DataReleaseFactory(is_synthetic=True)
+    chapter = HSChapterFactory(code="87")
+    for code in ("AA", "AB", "AC"):
+        state = StateFactory(code=code)
+        for month in range(1, 13):
+            TradeFlowFactory(state=state, release=release, hs_chapter=chapter, month=month, flow="import")
+            TradeFlowFactory(state=state, release=release, hs_chapter=chapter, month=month, flow="export")
+    scenario = TariffScenarioFactory(slug="kill-test", is_default=True, default_ca_rate=Decimal("0.1"))
+    previous = exposure_refresh(scenario=scenario)
+    assert previous.status == SnapshotStatus.READY and previous.is_current
+    figures_before = ExposureFigure.objects.count()
+    marker = tmp_path / "paused"
+
+    with Broker(tmp_path, visibility_timeout=5) as broker:
+        broker.start_redis()
+        first, first_log = broker.worker(
+            queues="imports", name="doomed", pool="solo", extra_env={"EXPOSURE_REFRESH_PAUSE_FILE": str(marker)}
+        )
+        with transaction.atomic():
+            message = job_enqueue(
+                "trade.refresh_exposure", kwargs={"scenario_slug": scenario.slug, "trigger": "test"}, queue="imports"
+            )
+        _wait_for(marker.exists, what="the refresh to write its figures", worker=first, log=first_log)
+
+        # Mid-run: figures are written inside the worker's open transaction; nobody else sees them.
+        assert list(ExposureSnapshot.objects.values_list("pk", "is_current")) == [(previous.pk, True)]
+        assert ExposureFigure.objects.count() == figures_before
+
+        os.kill(first.pid, signal.SIGKILL)
+        first.wait(timeout=30)
+        assert list(ExposureSnapshot.objects.values_list("pk", "is_current")) == [(previous.pk, True)]
+        assert ExposureFigure.objects.count() == figures_before
+        message.refresh_from_db()
+        assert message.completed_at is None
+
+        # A new worker gets the unacknowledged message again once its visibility timeout passes.
+        second, second_log = broker.worker(queues="imports,default", name="survivor")
+        _wait_for(
+            lambda: OutboxMessage.objects.filter(pk=message.pk, completed_at__isnull=False).exists(),
+            what="the redelivered refresh",
+            worker=second,
+            log=second_log,
+        )
+    current = ExposureSnapshot.objects.get(scenario=scenario, is_current=True)
+    assert current.pk != previous.pk and current.status == SnapshotStatus.READY
+    assert ExposureSnapshot.objects.count() == 2
+    assert ExposureFigure.objects.filter(snapshot=current).count() == current.figure_count
+    assert ExposureFigure.objects.filter(snapshot=previous).count() == previous.figure_count
+    runs = re.findall(rf"Task trade\.refresh_exposure\[outbox-{message.pk}\] succeeded", second_log.read_text())
+    assert len(runs) == 1
