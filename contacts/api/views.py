@@ -50,6 +50,7 @@ class PositionFilterSet(django_filters.FilterSet):
 class PositionViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = PositionSerializer
     filterset_class = PositionFilterSet
+    pagination_class = LargeTablePagination
 
     def get_queryset(self):
         visible = Person.objects.visible_to(self.request.user)
@@ -59,6 +60,7 @@ class PositionViewSet(viewsets.ReadOnlyModelViewSet):
 class RelationshipViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = RelationshipSerializer
     filterset_fields = ["from_person", "to_person", "to_organization", "kind"]
+    pagination_class = LargeTablePagination
 
     def get_queryset(self):
         visible = Person.objects.visible_to(self.request.user)

@@ -53,3 +53,15 @@ def test_past_the_limit_pages_show_an_estimate(client_for, api_for, viewer, monk
     assert "About 4 people" in page
     assert api["count_is_estimate"] is True
     assert api["count"] == 4  # ANALYZE of a small table counts every row
+
+
+@pytest.mark.parametrize("path", ["/api/positions/", "/api/relationships/"])
+def test_link_endpoints_use_the_large_table_pagination(path, api_for, viewer):
+    from tests.contacts.factories import PositionFactory, RelationshipFactory
+
+    PositionFactory()
+    RelationshipFactory()
+
+    body = api_for(viewer).get(path).json()
+
+    assert (body["count"], body["count_is_estimate"]) == (1, False)
