@@ -42,6 +42,7 @@ from outreach.models import (
 STATS_BATCH = 5000
 
 
+@transaction.atomic
 def contact_stats_refresh(*, person_ids: Iterable[int] | None = None, now: dt.datetime | None = None) -> int:
     """Recompute `PersonContactStats` of these people (everyone ever contacted when None); returns rows written.
 
