@@ -197,3 +197,29 @@ class QueryCountHeaderMiddleware:
         response["X-Query-Count"] = str(stats["count"])
         response["X-Query-Time-Ms"] = f"{stats['seconds'] * 1000:.1f}"
         return response
+
+
+class RejectNulBytesMiddleware:
+    """Answer 400 to a query string or form carrying NUL bytes: PostgreSQL text cannot hold them.
+
+    One place instead of every filter: without it such a value reaches the database and fails there.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.META.get("QUERY_STRING", "") or any(
+            "\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()
+        ):
+            return self._bad_request(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def _bad_request(request):
+        from django.http import HttpResponseBadRequest, JsonResponse
+
+        message = "The request contains a NUL character."
+        if request.path.startswith("/api/"):
+            return JsonResponse({"error": {"code": "invalid", "message": message, "details": {}}}, status=400)
+        return HttpResponseBadRequest(message)

@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.RequestIdMiddleware",
+    "core.middleware.RejectNulBytesMiddleware",
     "core.middleware.ContentSecurityPolicyMiddleware",
     "core.middleware.PrivateNoStoreMiddleware",
     "core.middleware.SessionTimeoutMiddleware",

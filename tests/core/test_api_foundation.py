@@ -80,3 +80,11 @@ def test_schema_documents_the_error_envelope(client_for, make_user):
     assert sorted(packet) == ["202", "400", "403", "404", "415"]
     assert packet["404"]["description"] == "No such target, or not visible to this user."
     assert schema["components"]["schemas"]["ErrorEnvelope"]["required"] == ["error"]
+
+
+def test_nul_bytes_in_query_are_refused_with_the_envelope(api_for, client_for, make_user):
+    user = make_user()
+    response = api_for(user).get("/api/priorities/", {"state": "M\x00I"})
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid"
+    assert client_for(user).get("/stakeholders/", {"q": "a\x00b"}).status_code == 400
