@@ -209,9 +209,8 @@ class RejectNulBytesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if "\x00" in request.META.get("QUERY_STRING", "") or any(
-            "\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()
-        ):
+        # The raw query string is percent-encoded: only the decoded keys and values can hold a NUL.
+        if any("\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()):
             return self._bad_request(request)
         return self.get_response(request)
 
