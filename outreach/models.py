@@ -435,3 +435,55 @@ class PersonContactStats(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Contact figures of person {self.person_id}"
+
+
+class PriorityScore(models.Model):
+    """One person's cached "who to call next" score under the default scenario (derived, never edited).
+
+    `outreach.services.priority_scores_refresh` writes it from the same query the live ranking runs:
+    for everyone when `PriorityRanking` is stale (new exposure snapshot, new weights, more than an
+    hour old, or people without a row), and for the people concerned whenever a service changes their
+    contact figures or a person's stance, influence or states change. The ranking reads it only while
+    `PriorityRanking` says it is fresh, and computes the scores live otherwise.
+    """
+
+    person = models.OneToOneField(
+        "contacts.Person", on_delete=models.CASCADE, primary_key=True, related_name="priority_score"
+    )
+    score = models.FloatField(db_index=True)
+    c_exposure = models.FloatField()
+    c_influence = models.FloatField()
+    c_recency = models.FloatField()
+    c_stance = models.FloatField()
+    c_battleground = models.FloatField()
+    c_commitments = models.FloatField()
+    exposure_value = models.FloatField(null=True)
+    last_contact_at = models.DateTimeField(null=True)
+    open_commitments = models.PositiveIntegerField(default=0)
+    in_battleground = models.BooleanField(default=False)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("priority score")
+        verbose_name_plural = _("priority scores")
+
+    def __str__(self) -> str:
+        return f"Priority score of person {self.person_id}"
+
+
+class PriorityRanking(models.Model):
+    """What the cached `PriorityScore` rows were computed from (one row): the scenario, its exposure
+    snapshot, the weights and the time. A mismatch with the current ones makes them stale."""
+
+    scenario = models.ForeignKey("trade.TariffScenario", on_delete=models.SET_NULL, null=True, related_name="+")
+    snapshot_id = models.BigIntegerField(null=True)
+    weights = models.JSONField(default=dict)
+    computed_at = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name = _("priority ranking")
+        verbose_name_plural = _("priority ranking")
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="priorityranking_singleton")]
+
+    def __str__(self) -> str:
+        return f"Priority ranking computed at {self.computed_at}"

@@ -14,4 +14,10 @@ SCHEDULES = [
         "crontab": {"minute": "*/15", "hour": "*", "day_of_week": "*", "day_of_month": "*", "month_of_year": "*"},
         "queue": "default",
     },
+    {
+        "name": "Recompute the who-to-call-next ranking when it is stale",
+        "task": "outreach.refresh_priority_scores",
+        "crontab": {"minute": "*/5", "hour": "*", "day_of_week": "*", "day_of_month": "*", "month_of_year": "*"},
+        "queue": "default",
+    },
 ]

@@ -12,6 +12,7 @@ from django.db.models import (
     Exists,
     F,
     FloatField,
+    Func,
     Max,
     OuterRef,
     Q,
@@ -103,6 +104,11 @@ def _float(expression):
     return Cast(expression, FloatField())
 
 
+# The cached ranking is used while it is younger than this (recency steps are days, so a ranking an
+# hour old ranks the same people; the beat job recomputes it every few minutes).
+RANKING_MAX_AGE = dt.timedelta(hours=1)
+
+
 def priority_people(
     *,
     user,
@@ -112,17 +118,16 @@ def priority_people(
     owner=None,
     campaign: Campaign | None = None,
     now: dt.datetime | None = None,
+    weights: PriorityWeights | None = None,
 ) -> QuerySet[Person]:
-    """Everyone the user may see, scored for "who to call next" in one query, highest score first.
+    """Everyone the user may see, scored for "who to call next", highest score first.
 
     Each component (0–1) is annotated as `c_<name>` and its share of the score (points out of 100)
     as `p_<name>`, so pages can show why a person ranks where they do. Weights: `PriorityWeights`.
+    Reads the cached scores (`PriorityScore`) when they are fresh for this scenario and the weights
+    and no pillar or past/future `now` is asked for; computes them live in one query otherwise.
     """
-    now = now or timezone.now()
-    weights = PriorityWeights.load()
-    weight = {name: float(getattr(weights, name)) for name in COMPONENTS}
-    total_weight = sum(weight.values()) or 1.0
-
+    weights = weights or PriorityWeights.load()
     people = Person.objects.visible_to(user)
     # Multi-valued filters go through `pk__in` so no person appears twice and no DISTINCT is needed.
     if state is not None:
@@ -134,6 +139,75 @@ def priority_people(
     if campaign is not None:
         people = people.filter(pk__in=campaign.targets.filter(person__isnull=False).values("person_id"))
 
+    if now is None and pillar is None and priority_ranking_is_fresh(scenario=scenario, weights=weights):
+        people = _cached_scores(people, weights=weights)
+    else:
+        people = scored_people(people, scenario=scenario, pillar=pillar, now=now or timezone.now(), weights=weights)
+    return people.select_related("owner").prefetch_related("states", "pillars").order_by("-score", "last_name", "id")
+
+
+def _points(weights: PriorityWeights) -> dict[str, float]:
+    """Points out of 100 that a full (1.0) component adds, by component."""
+    weight = {name: float(getattr(weights, name)) for name in COMPONENTS}
+    total_weight = sum(weight.values()) or 1.0
+    return {name: 100.0 * weight[name] / total_weight for name in COMPONENTS}
+
+
+def priority_weights_key(weights: PriorityWeights) -> dict[str, str]:
+    """The weights as stored with a cached ranking, to tell whether they changed since."""
+    return {name: str(getattr(weights, name)) for name in COMPONENTS}
+
+
+def priority_ranking_is_fresh(*, scenario, weights: PriorityWeights, now: dt.datetime | None = None) -> bool:
+    """Whether the cached scores may stand in for the live ranking under this scenario (one query).
+
+    Fresh means: computed for this scenario from its current exposure snapshot, with these weights,
+    less than `RANKING_MAX_AGE` ago, and every person has a row (rows go with their person, so equal
+    counts mean none is missing, e.g. after a bulk import that bypassed the services).
+    """
+    from outreach.models import PriorityRanking, PriorityScore
+    from trade.models import ExposureSnapshot
+
+    now = now or timezone.now()
+    if scenario is None:  # callers leave it out to mean the default one
+        scenario = scenario_or_none()
+    count = Func(F("pk"), function="COUNT")
+    ranking = (
+        PriorityRanking.objects.filter(pk=1)
+        .annotate(
+            current_snapshot_id=Subquery(
+                ExposureSnapshot.objects.current().filter(scenario=OuterRef("scenario_id")).values("pk")[:1]
+            ),
+            people_count=Subquery(Person.objects.order_by().annotate(n=count).values("n")),
+            scored_count=Subquery(PriorityScore.objects.order_by().annotate(n=count).values("n")),
+        )
+        .first()
+    )
+    return bool(
+        ranking is not None
+        and ranking.computed_at is not None
+        and ranking.computed_at >= now - RANKING_MAX_AGE
+        and ranking.scenario_id == (scenario.pk if scenario is not None else None)
+        and ranking.snapshot_id == ranking.current_snapshot_id
+        and ranking.weights == priority_weights_key(weights)
+        and ranking.people_count == ranking.scored_count
+    )
+
+
+def _cached_scores(people: QuerySet[Person], *, weights: PriorityWeights) -> QuerySet[Person]:
+    points = _points(weights)
+    prefix = "priority_score__"
+    fields = ["score", "exposure_value", "last_contact_at", "open_commitments", "in_battleground"]
+    fields += [f"c_{name}" for name in COMPONENTS]
+    people = people.filter(priority_score__isnull=False).annotate(**{field: F(prefix + field) for field in fields})
+    return people.annotate(
+        **{f"p_{name}": F(f"c_{name}") * Value(points[name], output_field=FloatField()) for name in COMPONENTS}
+    )
+
+
+def scored_people(people: QuerySet[Person], *, scenario, pillar=None, now: dt.datetime, weights: PriorityWeights):
+    """The live computation: these people annotated with every component, its points and the score."""
+    points = _points(weights)
     by_state = _exposure_by_state(scenario=scenario, pillar=pillar)
     max_exposure = max(by_state.values(), default=0.0)
     person_states = Person.states.through.objects.filter(person_id=OuterRef("pk")).order_by()
@@ -181,18 +255,11 @@ def priority_people(
             output_field=FloatField(),
         ),
     )
-    points = {
-        f"p_{name}": F(f"c_{name}") * Value(100.0 * weight[name] / total_weight, output_field=FloatField())
-        for name in COMPONENTS
-    }
-    people = people.annotate(**points)
-    score = sum((F(f"p_{name}") for name in COMPONENTS[1:]), F(f"p_{COMPONENTS[0]}"))
-    return (
-        people.annotate(score=score)
-        .select_related("owner")
-        .prefetch_related("states", "pillars")
-        .order_by("-score", "last_name", "id")
+    people = people.annotate(
+        **{f"p_{name}": F(f"c_{name}") * Value(points[name], output_field=FloatField()) for name in COMPONENTS}
     )
+    score = sum((F(f"p_{name}") for name in COMPONENTS[1:]), F(f"p_{COMPONENTS[0]}"))
+    return people.annotate(score=score)
 
 
 @dataclass(frozen=True)

@@ -37,9 +37,25 @@ from outreach.models import (
     FollowUp,
     Interaction,
     PersonContactStats,
+    PriorityRanking,
+    PriorityScore,
+    PriorityWeights,
 )
 
 STATS_BATCH = 5000
+SCORE_FIELDS = (
+    "score",
+    "c_exposure",
+    "c_influence",
+    "c_recency",
+    "c_stance",
+    "c_battleground",
+    "c_commitments",
+    "exposure_value",
+    "last_contact_at",
+    "open_commitments",
+    "in_battleground",
+)
 
 
 @transaction.atomic
@@ -95,7 +111,84 @@ def contact_stats_refresh(*, person_ids: Iterable[int] | None = None, now: dt.da
             update_fields=["last_contacted_at", "next_contact_at", "open_commitments_count", "updated_at"],
         )
         written += len(rows)
+    if person_ids is not None:
+        priority_scores_refresh(person_ids=ordered)
     return written
+
+
+def _write_scores(people, *, scenario, weights: PriorityWeights, now: dt.datetime) -> int:
+    from outreach.selectors import scored_people
+
+    rows = scored_people(people.order_by(), scenario=scenario, now=now, weights=weights).values_list(
+        "pk", *SCORE_FIELDS
+    )
+    written = 0
+    batch: list[PriorityScore] = []
+    for pk, *values in rows.iterator(chunk_size=STATS_BATCH):
+        batch.append(PriorityScore(person_id=pk, computed_at=now, **dict(zip(SCORE_FIELDS, values, strict=True))))
+        if len(batch) >= STATS_BATCH:
+            written += _upsert_scores(batch)
+            batch = []
+    return written + (_upsert_scores(batch) if batch else 0)
+
+
+def _upsert_scores(rows: list[PriorityScore]) -> int:
+    PriorityScore.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=["person"], update_fields=[*SCORE_FIELDS, "computed_at"]
+    )
+    return len(rows)
+
+
+@transaction.atomic
+def priority_scores_refresh(*, person_ids: Iterable[int] | None = None, now: dt.datetime | None = None) -> int:
+    """Recompute the cached "who to call next" scores; returns the rows written.
+
+    Everyone when `person_ids` is None (the beat job, when the ranking is stale): the default scenario's
+    current snapshot, the weights and the time are recorded in `PriorityRanking`, which the ranking
+    compares with the current ones before trusting the cache. With ids, only those people (the services
+    that change someone's contact figures, stance, influence or states), and only once a full ranking
+    exists. The same query as the live ranking computes every figure, so cached and live agree.
+    """
+    from outreach.selectors import priority_weights_key, scenario_or_none
+    from trade.models import ExposureSnapshot
+
+    now = now or timezone.now()
+    weights = PriorityWeights.load()
+    if person_ids is not None:
+        ranking = PriorityRanking.objects.filter(pk=1).select_related("scenario").first()
+        ids = list(person_ids)
+        if ranking is None or ranking.computed_at is None or not ids:
+            return 0
+        return _write_scores(Person.objects.filter(pk__in=ids), scenario=ranking.scenario, weights=weights, now=now)
+
+    # One full refresh at a time: the second waits here, then recomputes from what the first wrote.
+    ranking, _created = PriorityRanking.objects.select_for_update().get_or_create(pk=1)
+    scenario = scenario_or_none()
+    written = _write_scores(Person.objects.all(), scenario=scenario, weights=weights, now=now)
+    ranking.scenario = scenario
+    ranking.snapshot_id = (
+        ExposureSnapshot.objects.current().filter(scenario=scenario).values_list("pk", flat=True).first()
+        if scenario is not None
+        else None
+    )
+    ranking.weights = priority_weights_key(weights)
+    ranking.computed_at = now
+    ranking.save()
+    return written
+
+
+def priority_scores_refresh_if_stale(*, max_age: dt.timedelta | None = None) -> int:
+    """The beat job's body: recompute everyone when the cached ranking is stale or older than `max_age`."""
+    from outreach.selectors import priority_ranking_is_fresh, scenario_or_none
+
+    now = timezone.now()
+    ranking = PriorityRanking.objects.filter(pk=1).first()
+    fresh = priority_ranking_is_fresh(scenario=scenario_or_none(), weights=PriorityWeights.load(), now=now)
+    computed_at = ranking.computed_at if ranking is not None else None
+    too_old = max_age is not None and (computed_at is None or computed_at < now - max_age)
+    if fresh and not too_old:
+        return 0
+    return priority_scores_refresh(now=now)
 
 
 def contact_stats_catch_up(*, now: dt.datetime | None = None) -> int:

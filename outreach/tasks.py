@@ -88,6 +88,19 @@ def send_follow_up_digests(day: str | None = None) -> int:
     return follow_up_digest_send(day=dt.date.fromisoformat(day) if day else timezone.localdate())
 
 
+@shared_task(name="outreach.refresh_priority_scores", queue="default", time_limit=600, soft_time_limit=540)
+def refresh_priority_scores() -> int:
+    """Every 5 minutes (beat): recompute the cached "who to call next" ranking when it is stale
+    (new exposure snapshot, new weights, people without a score) or 15 minutes old.
+
+    Idempotent: the rows are recomputed from source and upserted in one transaction, and two runs at
+    once queue on the ranking row, so a retry or a second beat does no harm.
+    """
+    from outreach.services import priority_scores_refresh_if_stale
+
+    return priority_scores_refresh_if_stale(max_age=dt.timedelta(minutes=15))
+
+
 @shared_task(name="outreach.refresh_contact_stats", queue="default", time_limit=600, soft_time_limit=540)
 def refresh_contact_stats() -> int:
     """Every 15 minutes (beat): people whose scheduled interaction has taken place get their figures refreshed.

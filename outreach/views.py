@@ -541,8 +541,9 @@ class PriorityListView(RoleRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         request = self.request
         user = request.user
-        state = State.objects.filter(code=request.GET.get("state") or "").first()
-        pillar = Pillar.objects.filter(code=request.GET.get("pillar") or "").first()
+        state_code, pillar_code = request.GET.get("state"), request.GET.get("pillar")
+        state = State.objects.filter(code=state_code).first() if state_code else None
+        pillar = Pillar.objects.filter(code=pillar_code).first() if pillar_code else None
         owner_param = request.GET.get("owner") or ""
         owner = None
         if owner_param == "me":
@@ -552,10 +553,12 @@ class PriorityListView(RoleRequiredMixin, TemplateView):
         campaign_param = request.GET.get("campaign") or ""
         campaign = Campaign.objects.filter(pk=campaign_param).first() if campaign_param.isdigit() else None
         scenario = _scenario_from(request)
+        weights = selectors.PriorityWeights.load()
         ranked = selectors.priority_people(
-            user=user, scenario=scenario, state=state, pillar=pillar, owner=owner, campaign=campaign
+            user=user, scenario=scenario, state=state, pillar=pillar, owner=owner, campaign=campaign, weights=weights
         )
-        page = Paginator(ranked, PAGE_SIZE).get_page(request.GET.get("page"))
+        # The ranking covers everyone: count like the other big lists (exact up to 10,000, then estimated).
+        page = LargeTablePaginator(ranked, PAGE_SIZE).get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)
         return {
@@ -574,7 +577,7 @@ class PriorityListView(RoleRequiredMixin, TemplateView):
                 "owner": owner_param,
                 "campaign": str(campaign.pk) if campaign else "",
             },
-            "weights": selectors.PriorityWeights.load(),
+            "weights": weights,
             "query": query.urlencode(),
             "can_log": has_role(user, Role.OFFICER),
         }

@@ -169,6 +169,7 @@ class PriorityListView(generics.ListAPIView):
 
     serializer_class = PrioritySerializer
     filter_backends: list = []
+    pagination_class = LargeTablePagination  # everyone is ranked: no exact COUNT(*) beyond 10,000
 
     def _lookup(self, model, field: str, param: str):
         value = self.request.query_params.get(param)
