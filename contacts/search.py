@@ -102,13 +102,18 @@ def _person_match_set(ids: QuerySet) -> QuerySet | list[int]:
 
 
 def person_search(queryset: QuerySet[Person], *, query: str, ranked: bool = True) -> QuerySet[Person]:
+    """People of `queryset` matching `query`, best match first when `ranked` (and at most
+    `MATCH_LIST_LIMIT` match; beyond that, in the queryset's own order)."""
     query = (query or "").strip()
     if not query:
         return queryset
     if _is_postgres():
         search_query = SearchQuery(query, search_type="websearch", config=TEXT_SEARCH_CONFIG)
-        queryset = queryset.filter(pk__in=_person_match_set(_person_matching_ids(query, search_query)))
-        if ranked:
+        matches = _person_match_set(_person_matching_ids(query, search_query))
+        queryset = queryset.filter(pk__in=matches)
+        # More than MATCH_LIST_LIMIT matches (one very common word): ranking them all would cost seconds
+        # and tell the reader little, so they keep the list's order by name; the page says so.
+        if ranked and isinstance(matches, list):
             score = Greatest(
                 SearchRank(person_search_document(), search_query),
                 TrigramWordSimilarity(query, "full_name"),
@@ -126,6 +131,13 @@ def person_search(queryset: QuerySet[Person], *, query: str, ranked: bool = True
         )
         queryset = queryset.filter(text | _person_related_match(word))
     return queryset
+
+
+def person_search_by_name_order(queryset: QuerySet[Person], *, query: str, sort: str = "") -> bool:
+    """True when a search matched too many people to rank (PostgreSQL) and lists them by name instead."""
+    return (
+        bool((query or "").strip()) and not sort and _is_postgres() and "search_score" not in queryset.query.annotations
+    )
 
 
 def _organization_related(word: str) -> Q:

@@ -27,6 +27,7 @@ from contacts.forms import OrganizationForm, PersonForm, SegmentForm, Spreadshee
 from contacts.merge import contact_merge
 from contacts.models import Organization, Person, SavedSegment, SpreadsheetImport
 from contacts.permissions import can_create, can_edit_organization, can_edit_person, can_merge
+from contacts.search import person_search_by_name_order
 from contacts.selectors import (
     clean_person_params,
     organization_detail,
@@ -92,6 +93,7 @@ def person_list(request):
     if not params.get("sort") and not params.get("q"):
         people = people.order_by("last_name", "first_name", "id")
     page = LargeTablePaginator(people, PAGE_SIZE).get_page(params.get("page"))
+    by_name_order = person_search_by_name_order(people, query=params.get("q", ""), sort=params.get("sort", ""))
     filters = clean_person_params(params)
     query = urlencode(filters)
     organizations = []
@@ -110,6 +112,7 @@ def person_list(request):
             "segment_form": SegmentForm(initial={"query": query}),
             "sorts": [(key, label, urlencode({**filters, "sort": key})) for key, label in SORTS],
             "organizations": organizations,
+            "by_name_order": by_name_order,
             "can_create": can_create(request.user),
             "can_merge": can_merge(request.user),
         },

@@ -115,3 +115,21 @@ def test_many_matches_stay_a_subquery(monkeypatch):
     PersonFactory(title="Farmer")
 
     assert list(person_search(Person.objects.all(), query="counsel", ranked=False).order_by("id")) == people
+    # Ranked, but more matches than the limit: listed in the queryset's order (by name), not ranked,
+    # and the page says so.
+    ranked = person_search(Person.objects.order_by("last_name", "id"), query="counsel")
+    assert "search_score" not in ranked.query.annotations
+    assert set(ranked) == set(people)
+
+
+@postgresql_only
+def test_people_page_says_when_a_broad_search_is_listed_by_name(monkeypatch, client_for, viewer):
+    from contacts import search
+    from tests.contacts.factories import PersonFactory
+
+    PersonFactory.create_batch(3, title="Trade counsel")
+    notice = "listed by name rather than by relevance"
+    assert notice not in client_for(viewer).get("/stakeholders/?q=counsel").content.decode()
+    monkeypatch.setattr(search, "MATCH_LIST_LIMIT", 2)
+    assert notice in client_for(viewer).get("/stakeholders/?q=counsel").content.decode()
+    assert notice not in client_for(viewer).get("/stakeholders/?q=counsel&sort=name").content.decode()
