@@ -30,8 +30,8 @@ from core.errors import NotFoundError
 from core.roles import Role, has_role
 from outreach.choices import FollowUpStatus, TargetStatus
 from outreach.models import Campaign, CampaignTarget, FollowUp, Interaction, PriorityWeights
-from trade.models import ExposureFigure, State
-from trade.selectors import exposure_state_totals, scenario_default, scenario_get
+from trade.models import State
+from trade.selectors import exposure_state_values, scenario_default, scenario_get
 
 # A state's exposure: the US duty paid on imports from Canada plus Canada's counter-duties on the
 # state's exports, the same measure trade ranks states by.
@@ -57,19 +57,14 @@ COMPONENTS = ("exposure", "influence", "recency", "stance", "battleground", "com
 def _exposure_by_state(*, scenario, pillar) -> dict[int, float]:
     """{state id: exposure} under the scenario's current snapshot (the pillar's figures with a pillar).
 
-    Empty while no scenario exists. At most one row per state (52 figures): read once and put into the
-    ranking query as constants, so no person row joins the figures table.
+    Empty without a scenario. At most one row per state (52 figures), read in one query and put into
+    the ranking query as constants, so no person row joins the figures table.
     """
-    try:
-        totals = exposure_state_totals(scenario=scenario)
-    except ObjectDoesNotExist:  # no scenario defined yet: exposure counts zero
+    if scenario is None:  # no scenario defined yet: exposure counts zero
         return {}
-    if pillar is not None:
-        totals = ExposureFigure.objects.filter(
-            snapshot__in=totals.order_by().values("snapshot_id")[:1], pillar=pillar, hs_chapter__isnull=True
-        )
     by_state: dict[int, float] = {}
-    for state_id, value in totals.order_by().annotate(exposure=EXPOSURE).values_list("state_id", "exposure"):
+    figures = exposure_state_values(scenario=scenario, pillar=pillar).order_by().annotate(exposure=EXPOSURE)
+    for state_id, value in figures.values_list("state_id", "exposure"):
         if value is not None:
             by_state[state_id] = max(float(value), by_state.get(state_id, float("-inf")))
     return by_state
@@ -128,6 +123,8 @@ def priority_people(
     and no pillar or past/future `now` is asked for; computes them live in one query otherwise.
     """
     weights = weights or PriorityWeights.load()
+    if scenario is None:  # callers leave it out to mean the default one
+        scenario = scenario_or_none()
     people = Person.objects.visible_to(user)
     # Multi-valued filters go through `pk__in` so no person appears twice and no DISTINCT is needed.
     if state is not None:
@@ -143,7 +140,7 @@ def priority_people(
         people = _cached_scores(people, weights=weights)
     else:
         people = scored_people(people, scenario=scenario, pillar=pillar, now=now or timezone.now(), weights=weights)
-    return people.select_related("owner").prefetch_related("states", "pillars").order_by("-score", "last_name", "id")
+    return people.select_related("owner").prefetch_related("states").order_by("-score", "last_name", "id")
 
 
 def _points(weights: PriorityWeights) -> dict[str, float]:
@@ -161,6 +158,8 @@ def priority_weights_key(weights: PriorityWeights) -> dict[str, str]:
 def priority_ranking_is_fresh(*, scenario, weights: PriorityWeights, now: dt.datetime | None = None) -> bool:
     """Whether the cached scores may stand in for the live ranking under this scenario (one query).
 
+    `scenario` is the resolved one: None only while no scenario exists.
+
     Fresh means: computed for this scenario from its current exposure snapshot, with these weights,
     less than `RANKING_MAX_AGE` ago, and every person has a row (rows go with their person, so equal
     counts mean none is missing, e.g. after a bulk import that bypassed the services).
@@ -169,8 +168,6 @@ def priority_ranking_is_fresh(*, scenario, weights: PriorityWeights, now: dt.dat
     from trade.models import ExposureSnapshot
 
     now = now or timezone.now()
-    if scenario is None:  # callers leave it out to mean the default one
-        scenario = scenario_or_none()
     count = Func(F("pk"), function="COUNT")
     ranking = (
         PriorityRanking.objects.filter(pk=1)
@@ -288,6 +285,8 @@ def coverage_by_state(*, scenario=None, now: dt.datetime | None = None) -> list[
     Counts the state's people by their contact figures' last contact, not by scanning interactions.
     """
     now = now or timezone.now()
+    if scenario is None:  # callers leave it out to mean the default one
+        scenario = scenario_or_none()
     stats = "people__contact_stats__"
     states = (
         State.objects.filter(is_pseudo=False)

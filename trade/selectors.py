@@ -24,9 +24,8 @@ from trade.models import (
 
 def scenario_default() -> TariffScenario:
     """The scenario pages use when none is chosen (admin flag `is_default`, else the first current one)."""
-    scenario = TariffScenario.objects.current_versions().filter(is_default=True).first()
-    if scenario is None:
-        scenario = TariffScenario.objects.current_versions().order_by("pk").first()
+    # One query: the flagged one first, else the first current one.
+    scenario = TariffScenario.objects.current_versions().order_by(F("is_default").desc(), "pk").first()
     if scenario is None:
         raise TariffScenario.DoesNotExist("No tariff scenario is defined.")
     return scenario
@@ -69,6 +68,14 @@ def exposure_state_totals(*, scenario: TariffScenario | None = None) -> QuerySet
         ExposureFigure.objects.filter(snapshot=snapshot, pillar__isnull=True, hs_chapter__isnull=True)
         .select_related("state", "snapshot__scenario")
         .order_by(F("rank").asc(nulls_last=True), "state__name")
+    )
+
+
+def exposure_state_values(*, scenario: TariffScenario, pillar: Pillar | None = None) -> QuerySet[ExposureFigure]:
+    """The state rows (or the pillar's state rows) of the scenario's current snapshot, in one query."""
+    snapshots = ExposureSnapshot.objects.current().filter(scenario=scenario)
+    return ExposureFigure.objects.filter(
+        snapshot__in=snapshots.values("pk")[:1], pillar=pillar, hs_chapter__isnull=True
     )
 
 
