@@ -426,7 +426,7 @@ def packet_generate(*, packet_id: int) -> BriefingPacket | None:
         packet.snapshot_ids = context.get("snapshot_ids", [])
         packet.has_confidential = context.get("has_confidential", False)
         packet.html = html
-        packet.pdf.save(f"packet-{packet.pk}.pdf", ContentFile(pdf), save=False)
+        _pdf_store(packet=packet, pdf=pdf)
         packet.status = PacketStatus.DONE
         packet.error = ""
         packet.generated_at = timezone.now()
@@ -435,6 +435,18 @@ def packet_generate(*, packet_id: int) -> BriefingPacket | None:
             transaction.on_commit(lambda: packet_notify_meeting_staff(packet_id=packet.pk))
     _batch_progress(packet=packet)
     return packet
+
+
+def _pdf_store(*, packet: BriefingPacket, pdf: bytes) -> None:
+    """Write the packet's PDF under its own name (one name per packet and version).
+
+    The file is written before the transaction that marks the packet done commits. A worker killed in
+    between leaves a file that no row names (possibly cut short); the retry writes over it rather than
+    beside it, so each packet keeps exactly one PDF."""
+    field = packet.pdf.field
+    name = field.generate_filename(packet, f"packet-{packet.pk}.pdf")
+    field.storage.delete(name)  # only a dead attempt's leftover can be there: the row is not done yet
+    packet.pdf.save(name, ContentFile(pdf), save=False)
 
 
 def _batch_progress(*, packet: BriefingPacket) -> None:
