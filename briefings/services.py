@@ -491,9 +491,13 @@ def packet_notify_meeting_staff(*, packet_id: int) -> int:
 # --- Schedules -----------------------------------------------------------------------------------
 
 
+@transaction.atomic
 def meeting_packets_schedule(*, now: dt.datetime | None = None) -> list[BriefingPacket]:
     """For every meeting starting within the lead time, one packet per attendee (person or
-    organization; the states discussed when nobody is named), made once per meeting time slot."""
+    organization; the states discussed when nobody is named), made once per meeting time slot.
+
+    One transaction for the run: a run that dies part-way leaves no packet and queues no generation;
+    its retry makes them all (a packet already made for a target and slot is found, not made again)."""
     now = now or timezone.now()
     lead = dt.timedelta(hours=settings.BRIEFING_MEETING_LEAD_HOURS)
     made: list[BriefingPacket] = []
@@ -517,8 +521,12 @@ def meeting_packets_schedule(*, now: dt.datetime | None = None) -> list[Briefing
     return made
 
 
+@transaction.atomic
 def campaign_packets_schedule(*, today: dt.date | None = None) -> list[BriefingPacket]:
-    """A weekly packet for each active campaign (started, not ended), once per ISO week."""
+    """A weekly packet batch for each active campaign (started, not ended), once per ISO week.
+
+    One transaction for the run, as for meetings: all the batches (each a summary packet and a packet
+    per target) and their queued generation commit together, or none of them does."""
     today = today or timezone.localdate()
     year, week, _weekday = today.isocalendar()
     slot = f"weekly-{year}-W{week:02d}"
