@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from decimal import Decimal
 
 from django.conf import settings
@@ -17,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from briefings import selectors
 from briefings.asks import recommended_asks
-from briefings.choices import PacketStatus, Section, TargetKind
+from briefings.choices import FINISHED_STATUSES, PacketStatus, Section, TargetKind
 from briefings.models import BriefingPacket, PacketTemplate
 from briefings.rendering import render_packet_html, render_packet_pdf
 from contacts.models import Organization, Person
@@ -426,15 +427,43 @@ def packet_generate(*, packet_id: int) -> BriefingPacket | None:
         packet.snapshot_ids = context.get("snapshot_ids", [])
         packet.has_confidential = context.get("has_confidential", False)
         packet.html = html
-        packet.pdf.save(f"packet-{packet.pk}.pdf", ContentFile(pdf), save=False)
+        _pdf_store(packet=packet, pdf=pdf)
         packet.status = PacketStatus.DONE
         packet.error = ""
         packet.generated_at = timezone.now()
         packet.save()
+        _pause_for_worker_death_test(packet=packet)
         if packet.meeting_id and packet.batch_parent_id is None:
             transaction.on_commit(lambda: packet_notify_meeting_staff(packet_id=packet.pk))
     _batch_progress(packet=packet)
     return packet
+
+
+def _pdf_store(*, packet: BriefingPacket, pdf: bytes) -> None:
+    """Write the packet's PDF under its own name (one name per packet and version).
+
+    The file is written before the transaction that marks the packet done commits. A worker killed in
+    between leaves a file that no row names (possibly cut short); the retry writes over it rather than
+    beside it, so each packet keeps exactly one PDF."""
+    field = packet.pdf.field
+    name = field.generate_filename(packet, f"packet-{packet.pk}.pdf")
+    field.storage.delete(name)  # only a dead attempt's leftover can be there: the row is not done yet
+    packet.pdf.save(name, ContentFile(pdf), save=False)
+
+
+def _pause_for_worker_death_test(*, packet: BriefingPacket) -> None:
+    """Only the test settings define PACKET_BATCH_PAUSE_FILE (from the environment of a test's worker
+    subprocess): in the middle of a batch (a packet of it is written, figures, HTML and PDF, while
+    another packet of the batch is already finished) the worker touches the file and waits for the
+    test to kill it before the transaction commits."""
+    marker = getattr(settings, "PACKET_BATCH_PAUSE_FILE", "")
+    if not marker or not packet.batch_parent_id:
+        return
+    siblings = BriefingPacket.objects.filter(batch_parent_id=packet.batch_parent_id).exclude(pk=packet.pk)
+    if siblings.filter(status__in=FINISHED_STATUSES).exists():
+        with open(marker, "w") as flag:
+            flag.write("paused")
+        time.sleep(600)
 
 
 def _batch_progress(*, packet: BriefingPacket) -> None:
@@ -479,9 +508,13 @@ def packet_notify_meeting_staff(*, packet_id: int) -> int:
 # --- Schedules -----------------------------------------------------------------------------------
 
 
+@transaction.atomic
 def meeting_packets_schedule(*, now: dt.datetime | None = None) -> list[BriefingPacket]:
     """For every meeting starting within the lead time, one packet per attendee (person or
-    organization; the states discussed when nobody is named), made once per meeting time slot."""
+    organization; the states discussed when nobody is named), made once per meeting time slot.
+
+    One transaction for the run: a run that dies part-way leaves no packet and queues no generation;
+    its retry makes them all (a packet already made for a target and slot is found, not made again)."""
     now = now or timezone.now()
     lead = dt.timedelta(hours=settings.BRIEFING_MEETING_LEAD_HOURS)
     made: list[BriefingPacket] = []
@@ -505,8 +538,12 @@ def meeting_packets_schedule(*, now: dt.datetime | None = None) -> list[Briefing
     return made
 
 
+@transaction.atomic
 def campaign_packets_schedule(*, today: dt.date | None = None) -> list[BriefingPacket]:
-    """A weekly packet for each active campaign (started, not ended), once per ISO week."""
+    """A weekly packet batch for each active campaign (started, not ended), once per ISO week.
+
+    One transaction for the run, as for meetings: all the batches (each a summary packet and a packet
+    per target) and their queued generation commit together, or none of them does."""
     today = today or timezone.localdate()
     year, week, _weekday = today.isocalendar()
     slot = f"weekly-{year}-W{week:02d}"

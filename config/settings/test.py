@@ -18,3 +18,7 @@ LANGUAGE_CODE = "en"
 # Worker-death test only (tests/trust/test_jobs_failure.py): a refresh touches this file once its
 # figures are written inside the still-open transaction, then waits, so the test can kill the worker.
 EXPOSURE_REFRESH_PAUSE_FILE = env("EXPOSURE_REFRESH_PAUSE_FILE", default="")
+# Worker-death test only (tests/trust/test_jobs_failure.py): a packet of a campaign batch touches this
+# file once it is written (a sibling already finished) inside the still-open transaction, then waits,
+# so the test can kill the worker in the middle of the batch.
+PACKET_BATCH_PAUSE_FILE = env("PACKET_BATCH_PAUSE_FILE", default="")

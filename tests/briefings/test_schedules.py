@@ -7,6 +7,7 @@ from django.utils import timezone
 from briefings.choices import PacketStatus
 from briefings.models import BriefingPacket
 from briefings.tasks import schedule_campaign_packets, schedule_meeting_packets
+from core.models import OutboxMessage
 from core.roles import Role
 from core.schedules import schedules_install
 from outreach.choices import InteractionKind
@@ -110,6 +111,63 @@ def test_weekly_campaign_packets_once_per_week_for_active_campaigns(reference_da
     assert batch.children.count() == 1
     year, week, _ = today.isocalendar()
     assert batch.schedule_slot == f"weekly-{year}-W{week:02d}"
+
+
+def _die_on_request_for(monkeypatch, target):
+    """Make the schedule die (as a killed worker would) when it reaches `target`, after the packets it
+    requested before it were made."""
+    from briefings import services
+
+    real = services.packet_request
+    reached = []
+
+    def request_or_die(**kwargs):
+        if kwargs["target"] == target:
+            reached.append(target)
+            raise RuntimeError("worker lost")
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "packet_request", request_or_die)
+    return reached
+
+
+def test_a_campaign_schedule_run_that_dies_part_way_leaves_no_batch_and_its_retry_makes_each_once(
+    reference_data, monkeypatch, django_capture_on_commit_callbacks
+):
+    campaigns = []
+    for name in ("First (synthetic)", "Second (synthetic)"):
+        campaigns.append(Campaign.objects.create(name=name))
+        CampaignTarget.objects.create(campaign=campaigns[-1], person=SyntheticPersonFactory())
+    reached = _die_on_request_for(monkeypatch, campaigns[1])
+
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+        schedule_campaign_packets.apply(throw=True)
+
+    assert reached == [campaigns[1]]
+    assert BriefingPacket.objects.count() == 0
+    assert not OutboxMessage.objects.exists()
+
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert schedule_campaign_packets.apply(throw=True).get() == 2
+    batches = BriefingPacket.objects.filter(batch_parent__isnull=True).order_by("campaign_id")
+    assert [batch.campaign for batch in batches] == campaigns
+    assert BriefingPacket.objects.count() == 4
+    assert set(BriefingPacket.objects.values_list("status", flat=True)) == {PacketStatus.DONE}
+
+
+def test_a_meeting_schedule_run_that_dies_part_way_leaves_no_packet(meeting, monkeypatch):
+    upcoming = meeting(10)
+    second = SyntheticPersonFactory()
+    upcoming.people.add(second)
+    reached = _die_on_request_for(monkeypatch, second)
+
+    with pytest.raises(RuntimeError):
+        schedule_meeting_packets.apply(throw=True)
+
+    assert reached == [second]
+    assert BriefingPacket.objects.count() == 0
+    assert not OutboxMessage.objects.exists()
 
 
 def test_schedules_are_installed_for_beat():

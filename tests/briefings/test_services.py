@@ -212,3 +212,20 @@ def test_a_running_packet_is_left_to_its_worker_unless_that_run_is_stale(referen
 
     BriefingPacket.objects.filter(pk=packet.pk).update(started_at=timezone.now() - dt.timedelta(hours=1))
     assert packet_generate(packet_id=packet.pk).status == PacketStatus.DONE
+
+
+def test_a_pdf_left_by_a_killed_attempt_is_written_over_not_beside(reference_data, viewer, media_root):
+    """A worker killed after writing the PDF but before its transaction committed leaves a file no row
+    names; the retry puts the packet's PDF in its place, so the packet has one file."""
+    packet = PacketFactory(requested_by=viewer)
+    name = f"briefings/{packet.target_key.replace(':', '-')}/v1-{packet.pk}.pdf"
+    leftover = media_root / name
+    leftover.parent.mkdir(parents=True)
+    leftover.write_bytes(b"%PDF-1.7 cut short")
+
+    packet = packet_generate(packet_id=packet.pk)
+
+    assert packet.status == PacketStatus.DONE
+    assert packet.pdf.name == name
+    assert len(PdfReader(io.BytesIO(leftover.read_bytes())).pages) >= 1
+    assert [path.name for path in leftover.parent.iterdir()] == [leftover.name]
