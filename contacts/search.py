@@ -66,13 +66,14 @@ def _person_related_match(word: str) -> Q:
 
 
 def _exact_or_similar(exact: list[QuerySet], similar: QuerySet) -> QuerySet:
-    """UNION of the exact matches and, only when there are none, the similar ones.
+    """UNION ALL of the exact matches and, only when there are none, the similar ones (ids may repeat:
+    callers use them in `pk IN (...)` or de-duplicate).
 
     The "none" test is a NOT EXISTS per exact branch; uncorrelated, PostgreSQL evaluates each once.
     """
     for branch in exact:
         similar = similar.filter(~Exists(branch))
-    return exact[0].union(*exact[1:], similar)
+    return exact[0].union(*exact[1:], similar, all=True)
 
 
 def _person_matching_ids(query: str, search_query: SearchQuery) -> QuerySet:
@@ -97,8 +98,10 @@ def _person_match_set(ids: QuerySet) -> QuerySet | list[int]:
     it plans for thousands and scans the whole person table to join them. A list of ids it reads
     through the primary key. One bounded query finds out which case this is.
     """
-    found = [row[0] for row in ids[: MATCH_LIST_LIMIT + 1]]
-    return found if len(found) <= MATCH_LIST_LIMIT else ids
+    rows = [row[0] for row in ids[: MATCH_LIST_LIMIT + 1]]
+    # UNION ALL streams, so this stops after MATCH_LIST_LIMIT + 1 rows (a person matched two ways
+    # counts twice here: a few more searches than strictly needed take the broad path).
+    return sorted(set(rows)) if len(rows) <= MATCH_LIST_LIMIT else ids
 
 
 def person_search(queryset: QuerySet[Person], *, query: str, ranked: bool = True) -> QuerySet[Person]:

@@ -442,7 +442,7 @@ class PriorityScore(models.Model):
 
     `outreach.services.priority_scores_refresh` writes it from the same query the live ranking runs:
     for everyone when `PriorityRanking` is stale (new exposure snapshot, new weights, more than an
-    hour old, or people without a row), and for the people concerned whenever a service changes their
+    hour old, or people added in bulk), and for the people concerned whenever a service changes their
     contact figures or a person's stance, influence or states change. The ranking reads it only while
     `PriorityRanking` says it is fresh, and computes the scores live otherwise.
     """

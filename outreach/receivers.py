@@ -4,7 +4,7 @@ Contacts does not know outreach exists, so a person's stance, influence or state
 API, admin, imports that save one row at a time) reaches outreach through Django's signals. Each
 change rescores its people after the transaction commits. Writes that send no signal
 (bulk updates, raw SQL) are caught by the beat job, which recomputes the whole ranking every
-15 minutes, and new rows by the ranking's own check that every person has a score.
+15 minutes; people inserted in bulk make the ranking stale at once (its newest-person check).
 """
 
 from __future__ import annotations

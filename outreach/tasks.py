@@ -91,7 +91,7 @@ def send_follow_up_digests(day: str | None = None) -> int:
 @shared_task(name="outreach.refresh_priority_scores", queue="default", time_limit=600, soft_time_limit=540)
 def refresh_priority_scores() -> int:
     """Every 5 minutes (beat): recompute the cached "who to call next" ranking when it is stale
-    (new exposure snapshot, new weights, people without a score) or 15 minutes old.
+    (new exposure snapshot, new weights, people added in bulk) or 15 minutes old.
 
     Idempotent: the rows are recomputed from source and upserted in one transaction, and two runs at
     once queue on the ranking row, so a retry or a second beat does no harm.
