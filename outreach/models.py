@@ -432,6 +432,8 @@ class PersonContactStats(TimeStampedModel):
     class Meta:
         verbose_name = _("person contact figures")
         verbose_name_plural = _("person contact figures")
+        # The coverage cache key reads the latest write.
+        indexes = [models.Index(fields=["updated_at"], name="contactstats_updated_idx")]
 
     def __str__(self) -> str:
         return f"Contact figures of person {self.person_id}"

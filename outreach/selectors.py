@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -280,14 +283,53 @@ def _contacted_since(since: dt.datetime, now: dt.datetime, prefix: str) -> Q:
     )
 
 
+# Coverage is cached this long at most; any change of contact figures, state links or snapshot
+# makes a new key sooner.
+COVERAGE_CACHE_SECONDS = 600
+
+
+def _coverage_cache_key(*, scenario, now: dt.datetime) -> str:
+    """A key that changes whenever the figures could: the scenario's current snapshot, the latest
+    contact-figure write, the newest person–state link, and a 10-minute bucket of time (the 30- and
+    90-day windows move). Index look-ups only."""
+    from outreach.models import PersonContactStats
+    from trade.models import ExposureSnapshot
+
+    parts = [
+        PersonContactStats.objects.order_by("-updated_at").values("updated_at")[:1],
+        Person.states.through.objects.order_by("-pk").values("pk")[:1],
+        ExposureSnapshot.objects.current().filter(scenario=scenario).values("pk")[:1],
+    ]
+    compiled = [part.query.sql_with_params() for part in parts]
+    sql = "SELECT " + ", ".join(f"({part_sql})" for part_sql, _params in compiled)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [param for _sql, params in compiled for param in params])
+        stats_at, newest_link, snapshot_id = cursor.fetchone()
+    bucket = int(now.timestamp()) // COVERAGE_CACHE_SECONDS
+    version = repr((scenario.pk if scenario else None, snapshot_id, str(stats_at), newest_link, bucket))
+    return "outreach:coverage:" + hashlib.sha256(version.encode()).hexdigest()
+
+
 def coverage_by_state(*, scenario=None, now: dt.datetime | None = None) -> list[CoverageRow]:
     """States ranked by exposure, each with how many of its stakeholders were contacted in 30 and 90 days.
 
     Counts the state's people by their contact figures' last contact, not by scanning interactions.
+    The current figures are cached (see `_coverage_cache_key`); an explicit `now` computes afresh.
     """
-    now = now or timezone.now()
     if scenario is None:  # callers leave it out to mean the default one
         scenario = scenario_or_none()
+    if now is None:
+        now = timezone.now()
+        key = _coverage_cache_key(scenario=scenario, now=now)
+        rows = cache.get(key)
+        if rows is None:
+            rows = _coverage_rows(scenario=scenario, now=now)
+            cache.set(key, rows, COVERAGE_CACHE_SECONDS)
+        return rows
+    return _coverage_rows(scenario=scenario, now=now)
+
+
+def _coverage_rows(*, scenario, now: dt.datetime) -> list[CoverageRow]:
     stats = "people__contact_stats__"
     states = (
         State.objects.filter(is_pseudo=False)

@@ -66,3 +66,11 @@ def api_for():
         return api
 
     return _api
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: cached figures keyed by ids would leak between tests."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -186,3 +186,24 @@ def test_pages_read_the_cache_in_a_constant_number_of_queries(world, client_for,
         SyntheticPersonFactory(states=[world["ny"]])
     assert counts() == small
     assert small[0] <= 15, small
+
+
+def test_coverage_is_cached_until_contact_figures_change(world, officer):
+    from outreach.selectors import coverage_by_state
+
+    def contacted_90(code):
+        return next(row.contacted_90 for row in coverage_by_state() if row.state.code == code)
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    assert contacted_90("NY") == 1  # the neutral New Yorker, 40 days ago
+    with CaptureQueriesContext(connection) as again:
+        assert contacted_90("NY") == 1
+    # Served from the cache: the default scenario and the key's versions, not the per-state counts.
+    assert len(again.captured_queries) == 2
+    assert not any("COUNT(" in query["sql"].upper() for query in again.captured_queries)
+    fresh_face = world["people"][2]  # in NY and WI, last contacted 200 days ago
+    interaction_log(actor=officer, kind="call", summary="Caught up", people=[fresh_face])
+    assert contacted_90("NY") == 2  # a new key: the contact figures changed
+    assert contacted_90("WI") == 2
