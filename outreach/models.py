@@ -143,6 +143,8 @@ class Interaction(TimeStampedModel):
         indexes = [
             models.Index(fields=["kind", "occurred_at"], name="interaction_kind_when_idx"),
             models.Index(fields=["created_by", "occurred_at"], name="interaction_author_when_idx"),
+            # Timelines sort one person's interaction ids by date: an index-only read per id.
+            models.Index(fields=["id", "occurred_at"], name="interaction_id_when_idx"),
         ]
 
     def __str__(self) -> str:

@@ -24,6 +24,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
@@ -359,18 +360,44 @@ def _coverage_rows(*, scenario, now: dt.datetime) -> list[CoverageRow]:
     return rows
 
 
+# Up to this many interaction ids of one person or organization are read first and passed as a list.
+TIMELINE_ID_LIST_LIMIT = 20_000
+
+
+def _linked_ids(through, **link):
+    """The interaction ids linked to one person or organization: a list when there are not too many.
+
+    Joined as a subquery, PostgreSQL walks the whole interaction table newest first and probes the
+    link for each row (0.2–0.6 s at 1,000,000 interactions for someone with 4,000 of them); given
+    the ids, it reads those rows through the primary key and sorts them (a few ms).
+    """
+    ids = through.objects.filter(**link).values_list("interaction_id", flat=True)
+    found = list(ids[: TIMELINE_ID_LIST_LIMIT + 1])
+    if len(found) > TIMELINE_ID_LIST_LIMIT:
+        return ids
+    if connection.vendor == "postgresql":  # one array parameter instead of thousands of literals
+        return RawSQL("SELECT unnest(%s::bigint[])", [found])  # nosec B611 - a bound parameter, no text
+    return found
+
+
 def timeline_interactions(*, user, person=None, organization=None, state=None, limit: int = 20) -> list[Interaction]:
     """Recent interactions with a person, an organization or about a state (its people or discussed)."""
     interactions = Interaction.objects.visible_to(user)
     if person is not None:
-        interactions = interactions.filter(people=person)
+        interactions = interactions.filter(pk__in=_linked_ids(Interaction.people.through, person_id=person.pk))
     if organization is not None:
-        interactions = interactions.filter(organizations=organization)
+        interactions = interactions.filter(
+            pk__in=_linked_ids(Interaction.organizations.through, organization_id=organization.pk)
+        )
     if state is not None:
         interactions = interactions.filter(
             pk__in=Interaction.objects.filter(Q(states=state) | Q(people__states=state)).values("pk")
         )
-    return list(interactions.with_list_relations()[:limit])
+    # The newest `limit` ids first (an index-only read of id and date per linked interaction), then
+    # only those rows with everything the timeline shows.
+    newest = list(interactions.order_by("-occurred_at", "-id").values_list("pk", flat=True)[:limit])
+    rows = {row.pk: row for row in interactions.filter(pk__in=newest).with_list_relations()}
+    return [rows[pk] for pk in newest if pk in rows]
 
 
 def timeline_follow_ups(*, person=None, organization=None) -> list[FollowUp]:
