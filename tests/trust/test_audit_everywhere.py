@@ -276,3 +276,84 @@ def test_person_history_records_officer_edit(officer, client_for, lead):
     history = history_for(person, lead)
     assert history is not None and history[0].actor == "officer"
     assert any(change.after == "Mayor" for change in history[0].changes)
+
+
+# --- every model the issue names has its history on a page Leads and Admins open -----------------
+
+
+@pytest.fixture
+def one_of_each(lead):
+    """A row of every model the issue names, each changed once, and the page that shows its history."""
+    from briefings.models import TalkingPoint
+    from contacts.models import Organization, Position, Relationship
+    from tests.briefings.factories import PacketFactory, TalkingPointFactory
+    from tests.contacts.factories import TagFactory
+    from tests.outreach.factories import CampaignTargetFactory, FollowUpFactory, StateFactory
+    from tests.trade.factories import (
+        DataReleaseFactory,
+        HSChapterFactory,
+        ScenarioRateFactory,
+        TariffScenarioFactory,
+    )
+
+    person, other = SyntheticPersonFactory(), SyntheticPersonFactory()
+    person.tags.add(TagFactory(name="border caucus"))
+    organization = Organization.objects.create(name="Synthetic Mills", org_type="company", is_synthetic=True)
+    position = Position.objects.create(person=person, organization=organization, title="Adviser")
+    relationship = Relationship.objects.create(from_person=other, to_person=person, kind="ally_of")
+    interaction = InteractionFactory(created_by=lead, people=[person])
+    follow_up = FollowUpFactory(assignee=lead, person=person, interaction=interaction)
+    campaign = Campaign.objects.create(name="Synthetic push", owner=lead)
+    target = CampaignTargetFactory(campaign=campaign, person=person)
+    scenario = TariffScenarioFactory(slug="audit-pages", name="Audit pages scenario")
+    rate = ScenarioRateFactory(scenario=scenario, hs_chapter=HSChapterFactory(code="27"))
+    release = DataReleaseFactory(title="Synthetic release for the audit")
+    point = TalkingPointFactory()
+    assert TalkingPoint.objects.filter(pk=point.pk).exists()
+    packet = PacketFactory(state=StateFactory(code="ZY", name="Synthetic State"), requested_by=lead)
+    return {
+        f"/stakeholders/{person.pk}/": [
+            f'id="history-person-{person.pk}"',
+            "border caucus",
+            f"Position #{position.pk}",
+            f"Relationship #{relationship.pk}",
+            f"Follow up #{follow_up.pk}",
+        ],
+        f"/organizations/{organization.pk}/": [f"Position #{position.pk}"],
+        f"/interactions/{interaction.pk}/": [
+            f'id="history-interaction-{interaction.pk}"',
+            f"Follow up #{follow_up.pk}",
+        ],
+        f"/campaigns/{campaign.pk}/": [f"Campaign target #{target.pk}"],
+        "/scenarios/": [f'id="history-tariffscenario-{scenario.pk}"', f"Scenario rate #{rate.pk}"],
+        "/data-releases/": ['id="history-datarelease"', f"Data release #{release.pk}"],
+        "/briefings/talking-points/": ['id="history-talkingpoint"', f"Talking point #{point.pk}"],
+        f"/briefings/{packet.pk}/": [f'id="history-briefingpacket-{packet.pk}"'],
+    }
+
+
+def test_every_named_model_has_its_history_on_a_page_for_leads_and_admins(one_of_each, lead, admin_user_role):
+    from django.test import Client
+
+    from tests.core.otp import otp_verify_session
+
+    for user in (lead, admin_user_role):
+        browser = Client()
+        browser.force_login(user)
+        otp_verify_session(browser, user)
+        for url, markers in one_of_each.items():
+            body = browser.get(url).content.decode()
+            for marker in markers:
+                assert marker in body, (user.username, url, marker)
+
+
+@pytest.mark.parametrize("role", [Role.VIEWER, Role.OFFICER])
+def test_those_pages_show_no_history_to_viewers_and_officers(role, one_of_each, make_user, client_for):
+    client = client_for(make_user(role, username=f"no-history-{role.name}"))
+    for url in one_of_each:
+        response = client.get(url)
+        if response.status_code == 404:  # a packet or campaign this role may not open
+            continue
+        body = response.content.decode()
+        assert 'class="card history"' not in body, url
+        assert "Position #" not in body and "Talking point #" not in body, url
