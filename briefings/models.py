@@ -180,6 +180,12 @@ class BriefingPacket(TimeStampedModel):
 
     objects = BriefingPacketQuerySet.as_manager()
 
+    # Audit history: the stored document and the figures it printed are large, and carry the
+    # confidential notes the packet included: history shows them as size and checksum only, and not
+    # even that to anyone the packet's notes rule refuses.
+    audit_summary_fields = ("html", "figures")
+    audit_confidential_fields = ("html", "figures")
+
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
@@ -235,6 +241,14 @@ class BriefingPacket(TimeStampedModel):
             if stored == PacketStatus.DONE:
                 raise ConflictError(str(_("A generated packet cannot be changed; generate a new version.")))
         super().save(*args, **kwargs)
+
+    @classmethod
+    def audit_can_see_confidential(cls, user, obj) -> bool:
+        """The rule of `visible_to`: a packet carrying confidential notes is for its requester, Leads
+        and Admins; any other packet's content is for anyone who may see the packet."""
+        if has_role(user, Role.LEAD):
+            return True
+        return obj is not None and (not obj.has_confidential or obj.requested_by_id == user.pk)
 
     @property
     def target(self):

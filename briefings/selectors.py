@@ -55,6 +55,11 @@ def packet_versions(*, packet: BriefingPacket, user) -> QuerySet[BriefingPacket]
     )
 
 
+def talking_point_list() -> QuerySet[TalkingPoint]:
+    """The whole talking-point library (inactive points too), in the order packets print them."""
+    return TalkingPoint.objects.select_related("pillar", "state").order_by("-is_active", "priority", "id")
+
+
 def packet_batch_progress(*, packet: BriefingPacket) -> dict[str, int]:
     counts = dict.fromkeys(PacketStatus.values, 0)
     for row in packet.children.order_by().values("status").annotate(n=Count("pk")):

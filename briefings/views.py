@@ -1,4 +1,5 @@
-"""Packet pages: list, request, detail (status, versions, what changed), progress fragment, files."""
+"""Packet pages: list, request, detail (status, versions, what changed), progress fragment, files;
+the talking-point library."""
 
 from __future__ import annotations
 
@@ -13,9 +14,10 @@ from django.views.decorators.clickjacking import xframe_options_deny
 from briefings import selectors, services
 from briefings.choices import PacketStatus, TargetKind
 from briefings.forms import PacketRequestForm
-from briefings.models import BriefingPacket
+from briefings.models import BriefingPacket, TalkingPoint
 from core.errors import DomainError
 from core.permissions import RoleRequiredMixin
+from core.selectors import model_history
 
 # The stored packet HTML is a document of its own: it may load its stylesheet and nothing else.
 PACKET_CSP = "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'"
@@ -157,3 +159,15 @@ class PacketPdfView(RoleRequiredMixin, View):
 
     def get(self, request, pk: int):
         return self.response(_packet_or_404(request, pk))
+
+
+class TalkingPointListView(RoleRequiredMixin, View):
+    """The talking points packets draw from (edited in admin); Leads and Admins also see their history."""
+
+    def get(self, request):
+        page = Paginator(selectors.talking_point_list(), 100).get_page(request.GET.get("page"))
+        return render(
+            request,
+            "briefings/talking_point_list.html",
+            {"page": page, "history": model_history(TalkingPoint, request.user)},
+        )

@@ -182,6 +182,9 @@ class StanceEntry(TimeStampedModel):
     set_at = models.DateTimeField()
     reason = models.TextField(blank=True)
 
+    # Audit history: shown on the person's page too.
+    audit_parents = ("person",)
+
     class Meta:
         ordering = ["-set_at", "-id"]
         verbose_name_plural = "stance entries"
@@ -279,6 +282,9 @@ class ContactPoint(TimeStampedModel):
     is_preferred = models.BooleanField(default=False)
     source = models.CharField(max_length=20, choices=RecordSource.choices, default=RecordSource.STAFF)
 
+    # Audit history: shown on the person's or organization's page too.
+    audit_parents = ("person", "organization")
+
     class Meta:
         ordering = ["-is_preferred", "kind", "id"]
         constraints = [
@@ -314,6 +320,9 @@ class Position(TimeStampedModel):
     end_date = models.DateField(null=True, blank=True)
     is_current = models.BooleanField(default=True, db_index=True)
 
+    # Audit history: shown on the person's and the organization's pages too.
+    audit_parents = ("person", "organization")
+
     class Meta:
         ordering = ["-is_current", "-start_date", "id"]
 
@@ -336,6 +345,9 @@ class Relationship(TimeStampedModel):
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
     source = models.CharField(max_length=300, blank=True)
+
+    # Audit history: shown on the pages of both ends too.
+    audit_parents = ("from_person", "to_person", "to_organization")
 
     class Meta:
         ordering = ["-strength", "id"]

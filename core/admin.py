@@ -1,11 +1,14 @@
+import json
 import logging
 
 from django.contrib import admin
+from django.core.serializers.json import DjangoJSONEncoder
 
 from core.models import AuditEvent, JobSlot, OutboxMessage
 from core.pagination import LargeTablePaginator
 from core.permissions import role_allowed
 from core.roles import Role
+from core.selectors import event_values
 
 security_log = logging.getLogger("envoy.security")
 
@@ -48,6 +51,10 @@ class JobSlotAdmin(admin.ModelAdmin):
     readonly_fields = ("job", "slot", "claimed_at")
 
 
+def _json(values) -> str:
+    return "—" if values is None else json.dumps(values, indent=1, sort_keys=True, cls=DjangoJSONEncoder)
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(LargeTableAdminMixin, admin.ModelAdmin):
     """Read-only: the audit log is append-only (PostgreSQL refuses updates and deletes)."""
@@ -56,6 +63,19 @@ class AuditEventAdmin(LargeTableAdminMixin, admin.ModelAdmin):
     list_filter = ("model", "action", "source")
     search_fields = ("object_id", "actor_label", "request_id", "job_id")
     date_hierarchy = "at"
+    fields = (
+        "at", "model", "object_id", "action", "before_values", "after_values", "actor", "actor_label", "source",
+        "request_id", "job_id",
+    )  # fmt: skip
+    readonly_fields = fields
+
+    @admin.display(description="before")
+    def before_values(self, obj: AuditEvent) -> str:
+        return _json(event_values(obj, "before"))
+
+    @admin.display(description="after")
+    def after_values(self, obj: AuditEvent) -> str:
+        return _json(event_values(obj, "after"))
 
     def has_add_permission(self, request) -> bool:
         return False

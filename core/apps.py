@@ -13,4 +13,5 @@ class CoreConfig(AppConfig):
 
         post_migrate.connect(roles.sync_role_groups_after_migrate, dispatch_uid="core.sync_role_groups")
         audit.register_from_settings()
+        audit.connect_link_receivers()
         post_migrate.connect(audit.install_after_migrate, dispatch_uid="core.audit_triggers")

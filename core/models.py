@@ -63,7 +63,9 @@ class AuditEvent(models.Model):
     a trigger refuses UPDATE and DELETE on this table.
 
     `before`/`after` are keyed by column name: the whole row for create (after) and delete (before),
-    only the changed columns for an update. `actor` is a user id kept even if the user is later
+    only the changed columns for an update. Links of a many-to-many field added to or removed from
+    the record are `add`/`remove` events keyed by the field name, each link as `{"id", "label"}`
+    (after for add, before for remove). `actor` is a user id kept even if the user is later
     deleted (no constraint); `actor_label` is the readable name (username, `job:<task>`,
     `command:<name>`, `database:<role>` for writes made outside the application).
     """
@@ -72,6 +74,8 @@ class AuditEvent(models.Model):
         INSERT = "insert", "created"
         UPDATE = "update", "updated"
         DELETE = "delete", "deleted"
+        ADD = "add", "linked"
+        REMOVE = "remove", "unlinked"
 
     model = models.CharField(max_length=100)
     object_id = models.CharField(max_length=64)

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import models
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, models
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
-from core.audit import tracked_entry
+from core.audit import TrackedModel, tracked_children, tracked_entry, tracked_models
 from core.models import AuditEvent
 from core.roles import Role, has_role
 
 HISTORY_HIDDEN_COLUMNS = ("id", "created_at", "updated_at")
+# Longer values are cut in the history table (the full value stays in the audit log).
+HISTORY_VALUE_MAX_CHARS = 500
+LINK_ACTIONS = (AuditEvent.Action.ADD, AuditEvent.Action.REMOVE)
 
 
 @dataclass
@@ -33,6 +40,8 @@ class HistoryEntry:
     job_id: str
     changes: list[HistoryChange] = field(default_factory=list)
     hidden_changes: int = 0
+    # Which record, when the history shows more than the page's own record ("Position #12").
+    record: str = ""
 
 
 def history_can_see(user) -> bool:
@@ -40,7 +49,7 @@ def history_can_see(user) -> bool:
     return has_role(user, Role.LEAD)
 
 
-def _confidential_visible(entry, user, obj) -> bool:
+def _confidential_visible(entry: TrackedModel, user, obj) -> bool:
     if not entry.confidential_fields:
         return True
     if entry.can_see_confidential is not None:
@@ -48,9 +57,18 @@ def _confidential_visible(entry, user, obj) -> bool:
     return has_role(user, Role.LEAD)
 
 
-def _display(model_field: models.Field | None, value) -> str:
-    if value is None or value == "":
+def _summary(value) -> str:
+    """A large value as its size and checksum: enough to tell versions apart without printing them."""
+    text = value if isinstance(value, str) else json.dumps(value, sort_keys=True, cls=DjangoJSONEncoder)
+    digest = hashlib.sha256(text.encode()).hexdigest()[:12]
+    return _("%(count)s characters, sha256 %(digest)s") % {"count": f"{len(text):,}", "digest": digest}
+
+
+def _display(model_field: models.Field | None, value, *, summarize: bool = False) -> str:
+    if value is None or value == "" or value == [] or value == {}:
         return "—"
+    if summarize:
+        return _summary(value)
     if model_field is not None:
         if model_field.choices:
             return str(dict(model_field.flatchoices).get(value, value))
@@ -58,50 +76,158 @@ def _display(model_field: models.Field | None, value) -> str:
             return _("yes") if value else _("no")
         if model_field.is_relation:
             return f"#{value}"
-    return str(value)
+    text = json.dumps(value, cls=DjangoJSONEncoder) if isinstance(value, dict | list) else str(value)
+    if len(text) > HISTORY_VALUE_MAX_CHARS:
+        return _("%(start)s… (%(count)s characters)") % {
+            "start": text[:HISTORY_VALUE_MAX_CHARS],
+            "count": f"{len(text):,}",
+        }
+    return text
+
+
+def _links_display(links) -> str:
+    """Linked rows as their labels ("Michigan, Ohio"), or their ids when a row has no label."""
+    if not isinstance(links, list):
+        return _display(None, links)
+    return ", ".join(str(item.get("label") or f"#{item.get('id')}") for item in links if isinstance(item, dict))
+
+
+def _entry(event: AuditEvent, tracked: TrackedModel, *, show_confidential: bool, record: str = "") -> HistoryEntry:
+    """One event as the history table shows it, for a reader who may (or may not) see confidential fields."""
+    model = tracked.model
+    item = HistoryEntry(
+        at=event.at,
+        action=event.action,
+        action_label=event.get_action_display(),
+        actor=event.actor_label,
+        source=event.source,
+        request_id=event.request_id,
+        job_id=event.job_id,
+        record=record,
+    )
+    before, after = event.before or {}, event.after or {}
+    if event.action in LINK_ACTIONS:
+        for name, links in (after or before).items():
+            try:
+                label = str(model._meta.get_field(name).verbose_name)
+            except models.FieldDoesNotExist:
+                label = name
+            text = _links_display(links)
+            added = event.action == AuditEvent.Action.ADD
+            item.changes.append(HistoryChange(field=label, before="" if added else text, after=text if added else ""))
+        return item
+    by_column = {f.column: f for f in model._meta.concrete_fields}
+    hidden = () if show_confidential else tracked.confidential_fields
+    confidential = {model._meta.get_field(name).column for name in hidden}
+    summarized = {model._meta.get_field(name).column for name in tracked.summary_fields}
+    columns = [c for c in {**before, **after} if c not in HISTORY_HIDDEN_COLUMNS]
+    if event.action != AuditEvent.Action.UPDATE:
+        columns = [c for c in columns if (after or before).get(c) not in (None, "", [], {})]
+    for column in columns:
+        if column in confidential:
+            item.hidden_changes += 1
+            continue
+        model_field = by_column.get(column)
+        label = str(model_field.verbose_name) if model_field is not None else column
+        summarize = column in summarized
+        old = _display(model_field, before.get(column), summarize=summarize) if event.action != "insert" else ""
+        new = _display(model_field, after.get(column), summarize=summarize) if event.action != "delete" else ""
+        item.changes.append(HistoryChange(field=label, before=old, after=new))
+    return item
+
+
+def _record_label(model: type[models.Model], object_id: str) -> str:
+    return f"{str(model._meta.verbose_name).capitalize()} #{object_id}"
+
+
+def _deleted_rows_pointing_at(fk: models.ForeignKey, pk) -> models.Q:
+    """Delete events of rows whose foreign key `fk` held `pk` (the row itself is gone; its last
+    values are in `before`). PostgreSQL uses the partial GIN index on delete events."""
+    if connection.vendor == "postgresql":
+        return models.Q(action=AuditEvent.Action.DELETE, before__contains={fk.column: pk})
+    return models.Q(action=AuditEvent.Action.DELETE, **{f"before__{fk.column}": pk})
 
 
 def history_for(obj: models.Model, user, *, limit: int = 100) -> list[HistoryEntry] | None:
-    """The record's changes, newest first; None when the user may not see history (below Lead)
-    or the model is not tracked. Confidential columns are left out (and counted in
-    `hidden_changes`) unless the model's rule lets this user see them. One query."""
+    """The record's changes, newest first, with those of the rows that belong to it (models that name
+    it in `audit_parents`: a person's positions, relationships, contact points, follow-ups...), each
+    marked with its record; rows deleted since are found through their delete event, which holds the
+    last values of the row.
+
+    None when the user may not see history (below Lead) or the model is not tracked. Confidential
+    columns are left out (and counted in `hidden_changes`) unless the model's rule lets this user see
+    them (for another record's rows, the rule without an object: Lead and above). One query.
+    """
     entry = tracked_entry(type(obj))
     if entry is None or not history_can_see(user):
         return None
-    by_column = {f.column: f for f in obj._meta.concrete_fields}
-    hidden = set(HISTORY_HIDDEN_COLUMNS)
-    if not _confidential_visible(entry, user, obj):
-        confidential_columns = {obj._meta.get_field(name).column for name in entry.confidential_fields}
+    own = AuditEvent.objects.filter(model=entry.label, object_id=str(obj.pk)).order_by()
+    children = tracked_children(type(obj))
+    if children:
+        parts = []
+        for child, fk in children:
+            current = (
+                child.model._base_manager.filter(**{fk.attname: obj.pk})
+                .annotate(audit_object_id=Cast("pk", models.CharField()))
+                .values("audit_object_id")
+                .order_by()
+            )
+            events = AuditEvent.objects.filter(model=child.label).order_by()
+            deleted = events.filter(_deleted_rows_pointing_at(fk, obj.pk)).values("object_id")
+            parts += [events.filter(object_id__in=current), events.filter(object_id__in=deleted)]
+        query = own.union(*parts, all=True)
     else:
-        confidential_columns = set()
-    events = AuditEvent.objects.filter(model=entry.label, object_id=str(obj.pk)).order_by("-at", "-id")[:limit]
+        query = own
+    events = list(query.order_by("-at", "-id")[:limit])
+    models_by_label = {entry.label: entry, **{child.label: child for child, _fk in children}}
     history: list[HistoryEntry] = []
+    seen: set[int] = set()
     for event in events:
-        before, after = event.before or {}, event.after or {}
-        columns = [c for c in {**before, **after} if c not in hidden]
-        if event.action != AuditEvent.Action.UPDATE:
-            columns = [c for c in columns if (after or before).get(c) not in (None, "", [], {})]
-        item = HistoryEntry(
-            at=event.at,
-            action=event.action,
-            action_label=event.get_action_display(),
-            actor=event.actor_label,
-            source=event.source,
-            request_id=event.request_id,
-            job_id=event.job_id,
-        )
-        for column in columns:
-            if column in confidential_columns:
-                item.hidden_changes += 1
-                continue
-            model_field = by_column.get(column)
-            label = str(model_field.verbose_name) if model_field is not None else column
-            item.changes.append(
-                HistoryChange(
-                    field=label,
-                    before=_display(model_field, before.get(column)) if event.action != "insert" else "",
-                    after=_display(model_field, after.get(column)) if event.action != "delete" else "",
+        if event.pk in seen:  # a row pointing at the record twice (a relationship with itself)
+            continue
+        seen.add(event.pk)
+        tracked = models_by_label[event.model]
+        if tracked is entry:
+            history.append(_entry(event, entry, show_confidential=_confidential_visible(entry, user, obj)))
+        else:
+            history.append(
+                _entry(
+                    event,
+                    tracked,
+                    show_confidential=_confidential_visible(tracked, user, None),
+                    record=_record_label(tracked.model, event.object_id),
                 )
             )
-        history.append(item)
     return history
+
+
+def model_history(model: type[models.Model], user, *, limit: int = 100) -> list[HistoryEntry] | None:
+    """The latest changes to any row of `model` (a library page: talking points, data releases),
+    newest first, each marked with its record, deleted rows included. None below Lead. One query."""
+    entry = tracked_entry(model)
+    if entry is None or not history_can_see(user):
+        return None
+    events = AuditEvent.objects.filter(model=entry.label).order_by("-at", "-id")[:limit]
+    return [
+        _entry(
+            event,
+            entry,
+            show_confidential=_confidential_visible(entry, user, None),
+            record=_record_label(model, event.object_id),
+        )
+        for event in events
+    ]
+
+
+def event_values(event: AuditEvent, side: str) -> dict | None:
+    """`event.before` or `event.after` for display (the admin's audit log), with the model's large
+    fields (`audit_summary_fields`) as size and checksum instead of their content."""
+    values = getattr(event, side)
+    tracked = next((entry for entry in tracked_models() if entry.label == event.model), None)
+    if not isinstance(values, dict) or tracked is None or not tracked.summary_fields:
+        return values
+    summarized = {tracked.model._meta.get_field(name).column for name in tracked.summary_fields}
+    return {
+        column: _summary(value) if column in summarized and value not in (None, "", [], {}) else value
+        for column, value in values.items()
+    }

@@ -24,6 +24,8 @@ from django.db import connections, models, router, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from core.audit import statement_context
+
 SYNTHETIC = "synthetic"
 STAFF_USERNAME_PREFIX = "synthetic-staff-"
 TAG_PREFIX = "Synthetic tag "
@@ -153,7 +155,8 @@ class BulkWriter:
         column_names = ([model._meta.pk.column] if with_ids else []) + [f.column for f in given + rest]
         qn = self.connection.ops.quote_name
         sql = f"COPY {qn(model._meta.db_table)} ({', '.join(qn(c) for c in column_names)}) FROM STDIN"
-        with self.connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        # COPY goes to the driver directly: the audit context is set around it (core.audit).
+        with self.connection.cursor() as cursor, statement_context(cursor), cursor.cursor.copy(sql) as copy:
             if with_ids:
                 for pk, row in zip(ids, rows, strict=True):
                     copy.write_row((pk, *row, *constants))

@@ -172,6 +172,9 @@ class Commitment(TimeStampedModel):
     )
     resolved_at = models.DateTimeField(null=True, blank=True)
 
+    # Audit history: shown on the interaction's page too.
+    audit_parents = ("interaction",)
+
     class Meta:
         ordering = ["interaction", "party", "id"]
 
@@ -220,6 +223,9 @@ class FollowUp(TimeStampedModel):
     completed_at = models.DateTimeField(null=True, blank=True)
 
     objects = FollowUpQuerySet.as_manager()
+
+    # Audit history: shown on the pages of the interaction, person or organization it is about.
+    audit_parents = ("interaction", "person", "organization")
 
     class Meta:
         ordering = ["due_date", "id"]
@@ -319,6 +325,9 @@ class CampaignTarget(TimeStampedModel):
     )
 
     objects = CampaignTargetQuerySet.as_manager()
+
+    # Audit history: shown on the campaign's page too.
+    audit_parents = ("campaign",)
 
     class Meta:
         ordering = ["campaign", "id"]

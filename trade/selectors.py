@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from core.errors import NotFoundError
 from trade.choices import Flow, SnapshotStatus
 from trade.models import (
+    DataRelease,
     ExposureFigure,
     ExposureSnapshot,
     HSChapter,
@@ -343,6 +344,11 @@ def snapshot_diff_for_state(*, state: State, old: ExposureSnapshot, new: Exposur
                 changes.append({"field": name, "label": DIFF_FIELDS[name], "old": a, "new": b, "delta": delta})
         result.append({"pillar": pillar, "changes": changes})
     return result
+
+
+def release_list() -> QuerySet[DataRelease]:
+    """Every imported data release, latest vintage first (the sources page)."""
+    return DataRelease.objects.order_by("-vintage_date", "-id")
 
 
 def states_with_economics() -> QuerySet[State]:

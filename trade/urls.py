@@ -9,4 +9,5 @@ urlpatterns = [
     path("states/<str:code>/", views.state_detail, name="state-detail"),
     path("scenarios/", views.scenario_list, name="scenario-list"),
     path("scenarios/compare/", views.scenario_compare, name="scenario-compare"),
+    path("data-releases/", views.release_list, name="release-list"),
 ]

@@ -1,7 +1,9 @@
-"""Pages: states ranked by exposure (with the tile map), one state, scenarios, scenario comparison."""
+"""Pages: states ranked by exposure (with the tile map), one state, scenarios, scenario comparison,
+the data releases the figures come from."""
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -9,6 +11,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from core.permissions import role_required
+from core.selectors import model_history
 from trade import selectors
 from trade.forms import ScenarioChoiceForm, ScenarioCompareForm
 from trade.maps import bar_chart_svg, tile_map_svg
@@ -205,4 +208,15 @@ def scenario_compare(request):
         rows.sort(key=lambda row: (-abs(row["delta"]), row["state"].name))
     return render(
         request, "trade/scenario_compare.html", {"form": form, "rows": rows, "first": first, "second": second}
+    )
+
+
+@role_required()
+def release_list(request):
+    """Every data release the figures come from; Leads and Admins also see the releases' history."""
+    page = Paginator(selectors.release_list(), 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "trade/release_list.html",
+        {"page": page, "history": model_history(DataRelease, request.user)},
     )

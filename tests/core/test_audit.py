@@ -256,3 +256,81 @@ def test_history_is_one_query_however_long(make_user, django_assert_num_queries)
         person.save()
     with django_assert_num_queries(1):
         assert len(history_for(person, lead)) == 31
+
+
+# --- the rows that belong to a record, large values ---------------------------------------------------
+
+
+def test_record_history_includes_the_rows_that_belong_to_it(make_user, django_assert_num_queries):
+    """A person's positions, relationships (either end) and contact points show in the person's history,
+    each marked with its record, deleted ones included; another person's rows do not. One query."""
+    from contacts.models import ContactPoint
+
+    lead = make_user(Role.LEAD)
+    from core.roles import role_of
+
+    role_of(lead)
+    person, other = _person(), _person(last_name="Ford", full_name="Doug Ford")
+    org = Organization.objects.create(name="Michigan Manufacturers Association", org_type="industry_association")
+    position = Position.objects.create(person=person, organization=org, title="Honorary chair")
+    position.title = "Chair"
+    position.save()
+    incoming = Relationship.objects.create(from_person=other, to_person=person, kind="ally_of")
+    point = ContactPoint.objects.create(person=person, kind="email", value="gw@example.invalid")
+    Position.objects.create(person=other, organization=org, title="Member")  # not this person's
+    position_id = position.pk
+    position.delete()
+    with django_assert_num_queries(1):
+        history = history_for(person, lead)
+    rows = [(entry.record, entry.action) for entry in history]
+    assert rows == [
+        (f"Position #{position_id}", "delete"),
+        (f"Contact point #{point.pk}", "insert"),
+        (f"Relationship #{incoming.pk}", "insert"),
+        (f"Position #{position_id}", "update"),
+        (f"Position #{position_id}", "insert"),
+        ("", "insert"),
+    ]
+    update = history[3]
+    assert [(c.field, c.before, c.after) for c in update.changes] == [("title", "Honorary chair", "Chair")]
+    # The organization's page shows the same position (it belongs to both), not the person's own rows.
+    assert [(e.record, e.action) for e in history_for(org, lead)] == [
+        (f"Position #{position_id}", "delete"),
+        (f"Position #{position_id + 1}", "insert"),
+        (f"Position #{position_id}", "update"),
+        (f"Position #{position_id}", "insert"),
+        ("", "insert"),
+    ]
+
+
+def test_large_values_are_summarised_or_cut(make_user, monkeypatch):
+    lead = make_user(Role.LEAD)
+    monkeypatch.setattr(audit.tracked_entry(Person), "summary_fields", ("notes",))
+    person = _person()
+    person.notes = "<p>" + "x" * 5000 + "</p>"
+    person.bio = "y" * 800
+    person.save()
+    changes = {c.field: c.after for c in history_for(person, lead)[0].changes}
+    import hashlib
+
+    digest = hashlib.sha256(person.notes.encode()).hexdigest()[:12]
+    assert changes["staff notes"] == f"5,007 characters, sha256 {digest}"
+    assert changes["short bio"] == "y" * 500 + "… (800 characters)"
+    html = render_to_string("core/_history.html", {"history": history_for(person, lead)})
+    assert "x" * 100 not in html
+
+
+def test_model_history_lists_every_row_for_leads_only(make_user):
+    from core.selectors import model_history
+
+    people = [_person(last_name=f"M{i}", full_name=f"Model {i}") for i in range(3)]
+    deleted_id = people[0].pk
+    people[0].delete()
+    assert model_history(Person, make_user(Role.OFFICER)) is None
+    history = model_history(Person, make_user(Role.LEAD))
+    assert [(e.record, e.action) for e in history] == [
+        (f"Person #{deleted_id}", "delete"),
+        (f"Person #{people[2].pk}", "insert"),
+        (f"Person #{people[1].pk}", "insert"),
+        (f"Person #{deleted_id}", "insert"),
+    ]

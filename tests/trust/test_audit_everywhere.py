@@ -67,9 +67,16 @@ def test_page_write_is_recorded_with_user_and_request_id(officer, client_for):
     )
     assert response.status_code == 302, response.content.decode()[:1500]
     interaction = Interaction.objects.get()
-    [event] = _events("outreach.interaction", object_id=str(interaction.pk))
+    event, *linked = _events("outreach.interaction", object_id=str(interaction.pk))
     assert (event.action, event.source, event.actor_id, event.actor_label) == ("insert", "web", officer.pk, "officer")
     assert event.request_id and event.after["summary"] == "Quick log from the page"
+    # The people met and the staff present are many-to-many fields: linking them is part of the same
+    # request's history.
+    assert {(e.action, e.actor_id, e.request_id) for e in linked} == {("add", officer.pk, event.request_id)}
+    assert sorted((e.after for e in linked), key=str) == [
+        {"people": [{"id": person.pk, "label": person.full_name}]},
+        {"staff": [{"id": officer.pk, "label": "officer"}]},
+    ]
 
 
 def test_api_write_is_recorded_with_before_and_after(officer, api_for):
@@ -79,7 +86,7 @@ def test_api_write_is_recorded_with_before_and_after(officer, api_for):
         "/api/interactions/", {"kind": "call", "people": [person.pk], "summary": "first"}, format="json"
     ).json()
     client.patch(f"/api/interactions/{created['id']}/", {"summary": "second"}, format="json")
-    events = _events("outreach.interaction", object_id=str(created["id"]))
+    events = _events("outreach.interaction", object_id=str(created["id"]), action__in=["insert", "update"])
     assert [e.action for e in events] == ["insert", "update"]
     assert (events[1].before, events[1].after) == ({"summary": "first"}, {"summary": "second"})
     assert {(e.source, e.actor_id) for e in events} == {("web", officer.pk)}
@@ -269,3 +276,84 @@ def test_person_history_records_officer_edit(officer, client_for, lead):
     history = history_for(person, lead)
     assert history is not None and history[0].actor == "officer"
     assert any(change.after == "Mayor" for change in history[0].changes)
+
+
+# --- every model the issue names has its history on a page Leads and Admins open -----------------
+
+
+@pytest.fixture
+def one_of_each(lead):
+    """A row of every model the issue names, each changed once, and the page that shows its history."""
+    from briefings.models import TalkingPoint
+    from contacts.models import Organization, Position, Relationship
+    from tests.briefings.factories import PacketFactory, TalkingPointFactory
+    from tests.contacts.factories import TagFactory
+    from tests.outreach.factories import CampaignTargetFactory, FollowUpFactory, StateFactory
+    from tests.trade.factories import (
+        DataReleaseFactory,
+        HSChapterFactory,
+        ScenarioRateFactory,
+        TariffScenarioFactory,
+    )
+
+    person, other = SyntheticPersonFactory(), SyntheticPersonFactory()
+    person.tags.add(TagFactory(name="border caucus"))
+    organization = Organization.objects.create(name="Synthetic Mills", org_type="company", is_synthetic=True)
+    position = Position.objects.create(person=person, organization=organization, title="Adviser")
+    relationship = Relationship.objects.create(from_person=other, to_person=person, kind="ally_of")
+    interaction = InteractionFactory(created_by=lead, people=[person])
+    follow_up = FollowUpFactory(assignee=lead, person=person, interaction=interaction)
+    campaign = Campaign.objects.create(name="Synthetic push", owner=lead)
+    target = CampaignTargetFactory(campaign=campaign, person=person)
+    scenario = TariffScenarioFactory(slug="audit-pages", name="Audit pages scenario")
+    rate = ScenarioRateFactory(scenario=scenario, hs_chapter=HSChapterFactory(code="27"))
+    release = DataReleaseFactory(title="Synthetic release for the audit")
+    point = TalkingPointFactory()
+    assert TalkingPoint.objects.filter(pk=point.pk).exists()
+    packet = PacketFactory(state=StateFactory(code="ZY", name="Synthetic State"), requested_by=lead)
+    return {
+        f"/stakeholders/{person.pk}/": [
+            f'id="history-person-{person.pk}"',
+            "border caucus",
+            f"Position #{position.pk}",
+            f"Relationship #{relationship.pk}",
+            f"Follow up #{follow_up.pk}",
+        ],
+        f"/organizations/{organization.pk}/": [f"Position #{position.pk}"],
+        f"/interactions/{interaction.pk}/": [
+            f'id="history-interaction-{interaction.pk}"',
+            f"Follow up #{follow_up.pk}",
+        ],
+        f"/campaigns/{campaign.pk}/": [f"Campaign target #{target.pk}"],
+        "/scenarios/": [f'id="history-tariffscenario-{scenario.pk}"', f"Scenario rate #{rate.pk}"],
+        "/data-releases/": ['id="history-datarelease"', f"Data release #{release.pk}"],
+        "/briefings/talking-points/": ['id="history-talkingpoint"', f"Talking point #{point.pk}"],
+        f"/briefings/{packet.pk}/": [f'id="history-briefingpacket-{packet.pk}"'],
+    }
+
+
+def test_every_named_model_has_its_history_on_a_page_for_leads_and_admins(one_of_each, lead, admin_user_role):
+    from django.test import Client
+
+    from tests.core.otp import otp_verify_session
+
+    for user in (lead, admin_user_role):
+        browser = Client()
+        browser.force_login(user)
+        otp_verify_session(browser, user)
+        for url, markers in one_of_each.items():
+            body = browser.get(url).content.decode()
+            for marker in markers:
+                assert marker in body, (user.username, url, marker)
+
+
+@pytest.mark.parametrize("role", [Role.VIEWER, Role.OFFICER])
+def test_those_pages_show_no_history_to_viewers_and_officers(role, one_of_each, make_user, client_for):
+    client = client_for(make_user(role, username=f"no-history-{role.name}"))
+    for url in one_of_each:
+        response = client.get(url)
+        if response.status_code == 404:  # a packet or campaign this role may not open
+            continue
+        body = response.content.decode()
+        assert 'class="card history"' not in body, url
+        assert "Position #" not in body and "Talking point #" not in body, url

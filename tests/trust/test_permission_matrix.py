@@ -128,6 +128,7 @@ RULES: list[Rule] = [
     Rule("url:trade:state-detail", ("GET",), signed_in(404)),
     Rule("url:trade:scenario-list", ("GET",), signed_in(200)),
     Rule("url:trade:scenario-compare", ("GET",), signed_in(frozenset({200, 404}))),
+    Rule("url:trade:release-list", ("GET",), signed_in(200)),
     # --- contacts pages: Viewers read; Officers add and edit what they own; Leads merge ----------
     Rule("url:contacts:person-list", ("GET",), signed_in(200)),
     Rule("url:contacts:person-export", ("GET",), signed_in(200)),
@@ -180,6 +181,7 @@ RULES: list[Rule] = [
     Rule("url:briefings:request", ("GET",), signed_in(200)),
     # An empty request form re-renders with its errors.
     Rule("url:briefings:request", ("POST",), signed_in(400)),
+    Rule("url:briefings:talking-points", ("GET",), signed_in(200)),
     Rule("url:briefings:*", ("GET",), signed_in(404)),
     # --- API: anonymous 403; Viewers read; writes per the role table ------------------------------
     # trade: read-only for every role (scenarios, releases and imports change in the admin).

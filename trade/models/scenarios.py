@@ -116,6 +116,9 @@ class ScenarioRate(TimeStampedModel):
     ca_rate = _rate_field(_("Canadian counter-duty rate"))
     note = models.CharField(max_length=500, blank=True)
 
+    # Audit history: shown with the scenario on the scenarios page.
+    audit_parents = ("scenario",)
+
     class Meta:
         ordering = ["scenario", "hs_chapter", "pillar"]
         constraints = [
