@@ -79,6 +79,7 @@ class FollowUpViewSet(
     serializer_class = FollowUpSerializer
     filterset_class = FollowUpFilterSet
     ordering_fields = ["due_date", "id"]
+    pagination_class = LargeTablePagination  # 100,000 follow-ups: no exact COUNT(*) beyond 10,000
 
     def get_queryset(self):
         return FollowUp.objects.visible_to(self.request.user).with_list_relations().order_by("due_date", "id")
