@@ -51,7 +51,7 @@ clean-var:
 	rm -rf var/broker var/envoy.sqlite3* var/staticfiles
 
 # --- Benchmarks (PostgreSQL at 127.0.0.1:5432 and `wrk` needed; see docs/performance.md) -----------
-.PHONY: bench-smoke bench-10k bench-100k
+.PHONY: bench-smoke bench-10k bench-100k bench-compare
 
 bench-smoke: install-dev
 	$(PY) bench/run.py --scale smoke --repeat 5 --load-seconds 10
@@ -61,3 +61,6 @@ bench-10k: install-dev
 
 bench-100k: install-dev
 	$(PY) bench/run.py --scale 100k --write-docs
+
+bench-compare: install-dev
+	$(PY) bench/compare.py --write-docs
