@@ -35,10 +35,17 @@ def _rescore(ids: list[int]) -> None:
         logger.exception("Could not rescore %d people after an edit", len(ids))
 
 
+# The person's own columns the score reads (states come through the link signal below).
+SCORED_FIELDS = {"stance", "influence"}
+
+
 @receiver(post_save, sender=Person, dispatch_uid="outreach.rescore_person")
-def rescore_saved_person(sender, instance: Person, raw: bool = False, **kwargs) -> None:
-    if not raw:
-        _rescore_later([instance.pk])
+def rescore_saved_person(sender, instance: Person, raw: bool = False, update_fields=None, **kwargs) -> None:
+    # A save that names its fields and touches none of the scored ones (merges, imports' stamps,
+    # verification flags) costs no rescoring.
+    if raw or (update_fields is not None and not SCORED_FIELDS & set(update_fields)):
+        return
+    _rescore_later([instance.pk])
 
 
 @receiver(m2m_changed, sender=Person.states.through, dispatch_uid="outreach.rescore_person_states")

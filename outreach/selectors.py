@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection
 from django.db.models import (
@@ -30,6 +28,7 @@ from django.utils import timezone
 
 from contacts.choices import Stance
 from contacts.models import Person
+from core.caching import cached_by_version
 from core.errors import NotFoundError
 from core.roles import Role, has_role
 from outreach.choices import FollowUpStatus, TargetStatus
@@ -289,10 +288,10 @@ def _contacted_since(since: dt.datetime, now: dt.datetime, prefix: str) -> Q:
 COVERAGE_CACHE_SECONDS = 600
 
 
-def _coverage_cache_key(*, scenario, now: dt.datetime) -> str:
-    """A key that changes whenever the figures could: the scenario's current snapshot, the latest
-    contact-figure write, the newest person–state link, and a 10-minute bucket of time (the 30- and
-    90-day windows move). Index look-ups only."""
+def _coverage_version(*, scenario, now: dt.datetime) -> tuple:
+    """What coverage is computed from: the scenario's current snapshot, the latest contact-figure
+    write, the newest person–state link, and a 10-minute bucket of time (the 30- and 90-day windows
+    move). One query of index look-ups."""
     from outreach.models import PersonContactStats
     from trade.models import ExposureSnapshot
 
@@ -301,33 +300,33 @@ def _coverage_cache_key(*, scenario, now: dt.datetime) -> str:
         Person.states.through.objects.order_by("-pk").values("pk")[:1],
         ExposureSnapshot.objects.current().filter(scenario=scenario).values("pk")[:1],
     ]
+    # Three scalar subqueries in one SELECT: the ORM has no one-row table to hang them on.
     compiled = [part.query.sql_with_params() for part in parts]
     sql = "SELECT " + ", ".join(f"({part_sql})" for part_sql, _params in compiled)
     with connection.cursor() as cursor:
         cursor.execute(sql, [param for _sql, params in compiled for param in params])
         stats_at, newest_link, snapshot_id = cursor.fetchone()
     bucket = int(now.timestamp()) // COVERAGE_CACHE_SECONDS
-    version = repr((scenario.pk if scenario else None, snapshot_id, str(stats_at), newest_link, bucket))
-    return "outreach:coverage:" + hashlib.sha256(version.encode()).hexdigest()
+    return (scenario.pk if scenario else None, snapshot_id, str(stats_at), newest_link, bucket)
 
 
 def coverage_by_state(*, scenario=None, now: dt.datetime | None = None) -> list[CoverageRow]:
     """States ranked by exposure, each with how many of its stakeholders were contacted in 30 and 90 days.
 
     Counts the state's people by their contact figures' last contact, not by scanning interactions.
-    The current figures are cached (see `_coverage_cache_key`); an explicit `now` computes afresh.
+    The current figures are cached under `_coverage_version`; an explicit `now` computes afresh.
     """
     if scenario is None:  # callers leave it out to mean the default one
         scenario = scenario_or_none()
-    if now is None:
-        now = timezone.now()
-        key = _coverage_cache_key(scenario=scenario, now=now)
-        rows = cache.get(key)
-        if rows is None:
-            rows = _coverage_rows(scenario=scenario, now=now)
-            cache.set(key, rows, COVERAGE_CACHE_SECONDS)
-        return rows
-    return _coverage_rows(scenario=scenario, now=now)
+    if now is not None:
+        return _coverage_rows(scenario=scenario, now=now)
+    now = timezone.now()
+    return cached_by_version(
+        "outreach:coverage",
+        _coverage_version(scenario=scenario, now=now),
+        lambda: _coverage_rows(scenario=scenario, now=now),
+        timeout=COVERAGE_CACHE_SECONDS,
+    )
 
 
 def _coverage_rows(*, scenario, now: dt.datetime) -> list[CoverageRow]:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
+from core.caching import cached_by_version
 from core.errors import NotFoundError
 from trade.choices import Flow, SnapshotStatus
 from trade.models import (
@@ -156,13 +155,8 @@ def chapter_detail_years() -> list[dict]:
     the releases' count, newest id and latest change.
     """
     releases = DataRelease.objects.aggregate(n=Count("pk"), newest=Max("pk"), changed=Max("updated_at"))
-    version = repr((releases["n"], releases["newest"], str(releases["changed"])))
-    key = "trade:chapter-detail-years:" + hashlib.sha256(version.encode()).hexdigest()
-    years = cache.get(key)
-    if years is None:
-        years = _chapter_detail_years()
-        cache.set(key, years, 24 * 3600)
-    return years
+    version = (releases["n"], releases["newest"], str(releases["changed"]))
+    return cached_by_version("trade:chapter-detail-years", version, _chapter_detail_years, timeout=24 * 3600)
 
 
 def _chapter_detail_years() -> list[dict]:
