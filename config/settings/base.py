@@ -234,6 +234,21 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": "2000/min"},
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+
+
+def api_renderers(*, browsable: bool) -> list[str]:
+    """JSON always; DRF's browsable HTML API only where `browsable` (see API_BROWSABLE)."""
+    renderers = ["rest_framework.renderers.JSONRenderer"]
+    if browsable:
+        renderers.append("rest_framework.renderers.BrowsableAPIRenderer")
+    return renderers
+
+
+# The browsable API draws HTML edit forms from the serializers: a development aid, served only when
+# DJANGO_API_BROWSABLE is on (default: DEBUG). Production never serves it (production.py), and where it
+# is served its forms show confidential fields under the same rule as the JSON.
+API_BROWSABLE = env.bool("DJANGO_API_BROWSABLE", default=DEBUG)
+REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"] = api_renderers(browsable=API_BROWSABLE)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Envoy CRM API",
     "DESCRIPTION": "Stakeholders, trade exposure, outreach and briefing packets.",
