@@ -119,7 +119,9 @@ def test_other_officer_cannot_overwrite_notes_through_the_api(api_for, setting, 
     response = api_for(user).patch(
         f"/api/interactions/{setting['interaction'].pk}/", {"confidential_notes": "replaced"}
     )
-    assert response.status_code == 400
+    # The interaction is visible to them: their role lacks the right, so 403 (not a validation error).
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "permission_denied"
     setting["interaction"].refresh_from_db()
     assert setting["interaction"].confidential_notes == SECRET
 
