@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "core.middleware.ContentSecurityPolicyMiddleware",
     "core.middleware.PrivateNoStoreMiddleware",
     "core.middleware.SessionTimeoutMiddleware",
+    # Before the second-factor step: a user with no role has nothing to set up a second factor for.
+    "core.middleware.NoRoleMiddleware",
     "core.middleware.TwoFactorMiddleware",
     "core.middleware.AuditContextMiddleware",
     # Last: turns a lockout detected during authentication into the lockout page.
@@ -254,7 +256,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Stakeholders, trade exposure, outreach and briefing packets.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # The schema and Swagger UI answer to the same role rule as every API view (a role-less token: 403).
+    "SERVE_PERMISSIONS": ["core.permissions.RolePermission"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
