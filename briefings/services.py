@@ -22,9 +22,8 @@ from briefings.choices import FINISHED_STATUSES, PacketStatus, Section, TargetKi
 from briefings.models import BriefingPacket, PacketTemplate
 from briefings.rendering import render_packet_html, render_packet_pdf
 from contacts.models import Organization, Person
-from core.errors import DomainValidationError, NotFoundError
+from core.errors import DomainValidationError, NotFoundError, PermissionDeniedError
 from core.jobs import job_enqueue
-from core.roles import Role, has_role
 from outreach.models import Campaign, Interaction
 from trade.models import State
 
@@ -116,8 +115,9 @@ def packet_request(
     packet the first one made (unique constraint), so a schedule that fires twice makes one packet.
     A campaign packet becomes a batch: one child packet per campaign target.
     """
-    if actor is not None and not has_role(actor, Role.VIEWER):
-        raise DomainValidationError(_("Your role does not allow requesting packets."))
+    # Without an actor: a schedule. A person's request goes through the one rule.
+    if actor is not None and not BriefingPacket.may_request(actor):
+        raise PermissionDeniedError(_("Your role does not allow requesting packets."))
     scenario = selectors.scenario_for_packet(slug=scenario_slug)
     if scenario_slug and scenario is None:
         raise DomainValidationError(_("Unknown scenario."), details={"scenario": [_("No such scenario.")]})
