@@ -1,4 +1,5 @@
-"""Request middleware: request ids, session timeouts, two-factor enforcement, security headers.
+"""Request middleware: request ids, session timeouts, the no-role gate, two-factor enforcement,
+security headers.
 
 Request ids: every request gets one (or keeps the proxy's X-Request-ID) for logs and audit.
 """

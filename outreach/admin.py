@@ -75,7 +75,7 @@ class InteractionAdmin(LargeTableAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(CommitmentRuleMixin, LargeTableAdminMixin, admin.ModelAdmin):
+class CommitmentAdmin(LargeTableAdminMixin, CommitmentRuleMixin, admin.ModelAdmin):
     list_display = ("description", "party", "status", "interaction")
     list_filter = ("party", "status")
     list_select_related = ("interaction",)
