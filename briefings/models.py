@@ -180,6 +180,14 @@ class BriefingPacket(TimeStampedModel):
 
     objects = BriefingPacketQuerySet.as_manager()
 
+    # Viewers read packets; requesting one (it costs a generation and names the requester) is Officer
+    # work. The pages, the API and `packet_request` all ask `may_request`; the admin adds no packets.
+    REQUEST_ROLE = Role.OFFICER
+
+    @classmethod
+    def may_request(cls, user) -> bool:
+        return has_role(user, cls.REQUEST_ROLE)
+
     # Audit history: the stored document and the figures it printed are large, and carry the
     # confidential notes the packet included: history shows them as size and checksum only, and not
     # even that to anyone the packet's notes rule refuses.

@@ -40,7 +40,12 @@ def render_packet_html(*, context: dict, for_pdf: bool = False) -> str:
 
 
 def render_packet_pdf(*, context: dict) -> bytes:
+    return render_pdf(source=render_packet_html(context=context, for_pdf=True))
+
+
+def render_pdf(*, source: str) -> bytes:
+    """The PDF of a packet's PDF source (`render_packet_html(..., for_pdf=True)`)."""
     # WeasyPrint is imported on first use: web processes that never render a PDF do not load it.
     from briefings.pdf import html_to_pdf
 
-    return html_to_pdf(render_packet_html(context=context, for_pdf=True))
+    return html_to_pdf(source)

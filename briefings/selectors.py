@@ -493,7 +493,8 @@ def history_for(
 
     Confidential notes come only from `Interaction.objects.visible_to(user)` (the one rule for who
     reads them) and only when `include_confidential` is True; without a user (scheduled packets)
-    the column is never loaded.
+    the column is never loaded. Upcoming meetings carry no notes: the packet does not print them,
+    so it does not store them either.
     """
     if user is not None:
         interactions = Interaction.objects.visible_to(user)
@@ -511,8 +512,9 @@ def history_for(
     past = list(interactions.filter(occurred_at__lte=now).order_by("-occurred_at", "-id")[:limit])
     upcoming = list(interactions.filter(occurred_at__gt=now).order_by("occurred_at", "id")[:5])
 
-    def row(item: Interaction) -> dict:
-        notes = getattr(item, "visible_confidential_notes", "") if include_confidential and user is not None else ""
+    def row(item: Interaction, *, with_notes: bool = True) -> dict:
+        readable = with_notes and include_confidential and user is not None
+        notes = getattr(item, "visible_confidential_notes", "") if readable else ""
         return {
             "id": item.pk,
             "date": timezone.localtime(item.occurred_at).date().isoformat(),
@@ -544,7 +546,7 @@ def history_for(
     past_rows = [row(item) for item in past]
     return {
         "interactions": past_rows,
-        "upcoming": [row(item) for item in upcoming],
+        "upcoming": [row(item, with_notes=False) for item in upcoming],
         "commitments": [
             {
                 "id": c.pk,
@@ -567,6 +569,16 @@ def history_for(
         ],
         "has_confidential": any(item["visible_confidential_notes"] for item in past_rows),
     }
+
+
+def confidential_notes_of(*, interaction_ids) -> list[str]:
+    """The confidential notes of these interactions, read only to check what a packet would store
+    (`briefings.services.packet_stores_confidential`), never to print them."""
+    return list(
+        Interaction.objects.filter(pk__in=list(interaction_ids))
+        .exclude(confidential_notes="")
+        .values_list("confidential_notes", flat=True)
+    )
 
 
 def talking_points_for(*, state: State | None, pillar_codes: list[str], limit: int = 8) -> list[dict]:

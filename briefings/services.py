@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import time
 from decimal import Decimal
@@ -10,6 +11,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
@@ -20,11 +22,10 @@ from briefings import selectors
 from briefings.asks import recommended_asks
 from briefings.choices import FINISHED_STATUSES, PacketStatus, Section, TargetKind
 from briefings.models import BriefingPacket, PacketTemplate
-from briefings.rendering import render_packet_html, render_packet_pdf
+from briefings.rendering import render_packet_html, render_pdf
 from contacts.models import Organization, Person
-from core.errors import DomainValidationError, NotFoundError
+from core.errors import DomainError, DomainValidationError, NotFoundError, PermissionDeniedError
 from core.jobs import job_enqueue
-from core.roles import Role, has_role
 from outreach.models import Campaign, Interaction
 from trade.models import State
 
@@ -116,8 +117,9 @@ def packet_request(
     packet the first one made (unique constraint), so a schedule that fires twice makes one packet.
     A campaign packet becomes a batch: one child packet per campaign target.
     """
-    if actor is not None and not has_role(actor, Role.VIEWER):
-        raise DomainValidationError(_("Your role does not allow requesting packets."))
+    # Without an actor: a schedule. A person's request goes through the one rule.
+    if actor is not None and not BriefingPacket.may_request(actor):
+        raise PermissionDeniedError(_("Your role does not allow requesting packets."))
     scenario = selectors.scenario_for_packet(slug=scenario_slug)
     if scenario_slug and scenario is None:
         raise DomainValidationError(_("Unknown scenario."), details={"scenario": [_("No such scenario.")]})
@@ -298,6 +300,8 @@ def packet_assemble(*, packet: BriefingPacket) -> dict:
         row["snapshot_id"] for row in context["exposure_by_scenario"] if row["snapshot_id"] not in snapshot_ids
     ]
     context["snapshot_ids"] = snapshot_ids
+    # A first answer from what the history printed; `packet_generate` settles the flag from everything
+    # the packet stores.
     context["has_confidential"] = bool(context["history"] and context["history"]["has_confidential"])
     return context
 
@@ -396,6 +400,42 @@ def _caveats(context: dict) -> list[str]:
 
 # --- Generation ----------------------------------------------------------------------------------
 
+CONFIDENTIAL_KEYS = frozenset({"visible_confidential_notes"})
+# A note shorter than this ("no", "MI") would be found inside ordinary text by chance and fail
+# scheduled packets for nothing; short notes are still caught under their own key.
+NOTE_MATCH_MIN_CHARS = 12
+
+
+def _interaction_ids(figures: dict) -> set[int]:
+    history = figures.get("history") or {}
+    return {row["id"] for key in ("interactions", "upcoming") for row in history.get(key) or []}
+
+
+def _confidential_values(value) -> list[str]:
+    """Every non-empty value stored under a confidential key, anywhere in the figures."""
+    if isinstance(value, dict):
+        found = [v for k, v in value.items() if k in CONFIDENTIAL_KEYS and isinstance(v, str) and v.strip()]
+        return found + [text for v in value.values() for text in _confidential_values(v)]
+    if isinstance(value, list):
+        return [text for item in value for text in _confidential_values(item)]
+    return []
+
+
+def packet_stores_confidential(*, figures: dict, html: str, pdf_source: str) -> bool:
+    """Whether anything the packet stores holds confidential text: any value under a confidential key
+    of the figures, or the confidential note of any interaction the packet names appearing in the
+    figures, the HTML or the PDF source. This, not the sections' own answer, sets `has_confidential`
+    (which decides who may see the packet), so a note that reaches the output by any path counts."""
+    if _confidential_values(figures):
+        return True
+    stored = (json.dumps(figures, cls=DjangoJSONEncoder, ensure_ascii=False), html, pdf_source)
+    notes = [
+        note.strip()
+        for note in selectors.confidential_notes_of(interaction_ids=_interaction_ids(figures))
+        if len(note.strip()) >= NOTE_MATCH_MIN_CHARS
+    ]
+    return any(note in text for note in notes for text in stored)
+
 
 def packet_generate(*, packet_id: int) -> BriefingPacket | None:
     """Assemble and render a queued packet. Idempotent: a finished packet is left as it is."""
@@ -414,7 +454,15 @@ def packet_generate(*, packet_id: int) -> BriefingPacket | None:
     try:
         context = packet_assemble(packet=packet)
         html = render_packet_html(context=context)
-        pdf = render_packet_pdf(context=context)
+        pdf_source = render_packet_html(context=context, for_pdf=True)
+        context["has_confidential"] = packet_stores_confidential(figures=context, html=html, pdf_source=pdf_source)
+        if context["has_confidential"] and not _may_include_confidential(packet):
+            # Never store it: a packet without a requester (a schedule), or whose template asks for no
+            # notes, is for readers the notes rule may refuse.
+            raise DomainError(
+                _("The packet would have stored confidential notes it may not carry; nothing was stored.")
+            )
+        pdf = render_pdf(source=pdf_source)
     except Exception as exc:  # any failure is recorded on the packet for the user to see
         log.exception("briefing packet %s failed", packet_id)
         BriefingPacket.objects.filter(pk=packet_id).update(

@@ -55,6 +55,8 @@ class PacketListView(RoleRequiredMixin, View):
 class PacketRequestView(RoleRequiredMixin, View):
     """GET shows the full request form (scenario, template); POST queues the packet and shows its page."""
 
+    required_role = BriefingPacket.REQUEST_ROLE
+
     def get(self, request):
         form = PacketRequestForm(initial={k: request.GET.get(k) for k in ("target_kind", "target_id")})
         return render(request, "briefings/packet_request.html", {"form": form})

@@ -1,5 +1,7 @@
 """One hierarchy for domain errors; the API maps them to one error envelope, pages to one message."""
 
+from django.core.exceptions import PermissionDenied
+
 
 class DomainError(Exception):
     """Base class. `code` is stable for API clients; `message` is for people."""
@@ -16,6 +18,16 @@ class DomainError(Exception):
 class DomainValidationError(DomainError):
     code = "invalid"
     status_code = 400
+
+
+class PermissionDeniedError(DomainError, PermissionDenied):
+    """The user may see the object but their role (or relation to it) does not allow this change.
+
+    Also a Django `PermissionDenied`, so a page view that lets it propagate answers with the 403
+    page, and the API with the error envelope and 403 (never 400: nothing was wrong with the input)."""
+
+    code = "permission_denied"
+    status_code = 403
 
 
 class NotFoundError(DomainError):

@@ -1,4 +1,5 @@
-"""Request middleware: request ids, session timeouts, two-factor enforcement, security headers.
+"""Request middleware: request ids, session timeouts, the no-role gate, two-factor enforcement,
+security headers.
 
 Request ids: every request gets one (or keeps the proxy's X-Request-ID) for logs and audit.
 """
@@ -16,13 +17,14 @@ from django.contrib.auth import logout
 from django.core.exceptions import MiddlewareNotUsed
 from django.db import connections
 from django.http import JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from core.audit import audit_context
+from core.roles import role_of
 from core.sessions import AUTH_AT_KEY, SEEN_AT_KEY, session_timestamps_set
 from core.twofactor import ENROLLED_SESSION_KEY, is_verified, second_factor_required
 
@@ -80,6 +82,31 @@ class SessionTimeoutMiddleware:
             elif now - seen_at > self.REFRESH_SECONDS:
                 session[SEEN_AT_KEY] = now
         return self.get_response(request)
+
+
+class NoRoleMiddleware:
+    """A signed-in user in no role group sees login, logout and a page saying the account has no role
+    yet — nothing else: no page, no API (schema and Swagger UI included), no account or two-factor
+    set-up, no admin. One gate in front of every route, so a new route cannot forget it.
+
+    Token-authenticated API calls are not signed in at this point (DRF authenticates them in the
+    view); `RolePermission`, the API's default and the schema's, refuses a role-less token there.
+    """
+
+    OPEN_PREFIXES = ("/login/", "/logout/", "/static/", "/healthz", "/i18n/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if not user.is_authenticated or request.path.startswith(self.OPEN_PREFIXES) or role_of(user) is not None:
+            return self.get_response(request)
+        security_log.warning("access-denied user=%s path=%s reason=no role", user.get_username(), request.path)
+        if request.path.startswith("/api/"):
+            message = _("Your account has no role yet. Ask a team lead or an administrator to give you one.")
+            return JsonResponse({"error": {"code": "no_role", "message": message, "details": {}}}, status=403)
+        return render(request, "core/no_role.html", status=403)
 
 
 class TwoFactorMiddleware:

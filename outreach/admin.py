@@ -12,7 +12,7 @@ from outreach.models import (
     Interaction,
     PriorityWeights,
 )
-from outreach.services import contact_stats_refresh
+from outreach.services import commitment_can_change, contact_stats_refresh
 
 
 def _people_of(interaction_ids) -> set[int]:
@@ -23,7 +23,21 @@ def _people_of(interaction_ids) -> set[int]:
     )
 
 
-class CommitmentInline(admin.TabularInline):
+class CommitmentRuleMixin:
+    """Commitments change under the one rule pages and services use (`commitment_can_change`)."""
+
+    def _may_change(self, request, obj) -> bool:
+        interaction = obj if isinstance(obj, Interaction) else getattr(obj, "interaction", None)
+        return interaction is None or commitment_can_change(interaction=interaction, user=request.user)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and self._may_change(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and self._may_change(request, obj)
+
+
+class CommitmentInline(CommitmentRuleMixin, admin.TabularInline):
     model = Commitment
     extra = 0
 
@@ -61,7 +75,7 @@ class InteractionAdmin(LargeTableAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(LargeTableAdminMixin, admin.ModelAdmin):
+class CommitmentAdmin(LargeTableAdminMixin, CommitmentRuleMixin, admin.ModelAdmin):
     list_display = ("description", "party", "status", "interaction")
     list_filter = ("party", "status")
     list_select_related = ("interaction",)

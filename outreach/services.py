@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from contacts.models import Organization, Person
 from contacts.selectors import segment_people
 from contacts.services import person_set_stance
-from core.errors import ConflictError, DomainValidationError
+from core.errors import ConflictError, DomainValidationError, PermissionDeniedError
 from core.jobs import job_enqueue
 from core.roles import Role, has_role
 from outreach.choices import (
@@ -346,11 +346,24 @@ def interaction_log(
     return interaction
 
 
+def commitment_can_change(*, interaction: Interaction, user) -> bool:
+    """Who may change the commitments of an interaction: its author and the envoy staff who were
+    there (Officer and above), and any Lead or Admin. Pages, the API and the admin all ask this."""
+    if has_role(user, Role.LEAD):
+        return True
+    if not has_role(user, Role.OFFICER):
+        return False
+    # `staff.all()` uses the detail page's prefetch when there is one.
+    return interaction.created_by_id == user.pk or any(member.pk == user.pk for member in interaction.staff.all())
+
+
 @transaction.atomic
 def commitment_resolve(*, commitment: Commitment, status: str, actor) -> Commitment:
     """Mark a commitment fulfilled or dropped (or reopen it); open ones count in "who to call next"."""
-    if not has_role(actor, Role.OFFICER):
-        raise DomainValidationError(_("Your role does not allow changing commitments."))
+    if not commitment_can_change(interaction=commitment.interaction, user=actor):
+        raise PermissionDeniedError(
+            _("Only the interaction's author, the staff who were there, Leads and Admins can change its commitments.")
+        )
     if status not in CommitmentStatus.values:
         raise DomainValidationError(_("Unknown status."), details={"status": [_("Unknown status.")]})
     commitment.status = status
@@ -389,7 +402,7 @@ def interaction_can_edit(*, interaction: Interaction, user) -> bool:
 def interaction_update(*, interaction: Interaction, actor, **changes) -> Interaction:
     """Change the descriptive fields of an interaction (not who was there: log a new one for that)."""
     if not interaction_can_edit(interaction=interaction, user=actor):
-        raise DomainValidationError(_("Only the author or a Lead can change this interaction."))
+        raise PermissionDeniedError(_("Only the author or a Lead can change this interaction."))
     unknown = set(changes) - set(INTERACTION_EDITABLE_FIELDS)
     if unknown:
         raise DomainValidationError(

@@ -236,11 +236,14 @@ class InteractionDetailView(RoleRequiredMixin, TemplateView):
             **super().get_context_data(**kwargs),
             "interaction": interaction,
             "can_log": has_role(self.request.user, Role.OFFICER),
+            "can_change_commitments": services.commitment_can_change(interaction=interaction, user=self.request.user),
         }
 
 
 class CommitmentResolveView(RoleRequiredMixin, View):
-    """POST `status` (fulfilled, dropped or open) for a commitment, then back to its interaction."""
+    """POST `status` (fulfilled, dropped or open) for a commitment, then back to its interaction.
+
+    The service decides who may (`commitment_can_change`); its refusal is a 403 page."""
 
     required_role = Role.OFFICER
 

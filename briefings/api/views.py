@@ -20,7 +20,7 @@ class BriefingPacketViewSet(
     filterset_class = BriefingPacketFilterSet
     ordering_fields = ["created_at", "version"]
     read_role = Role.VIEWER
-    write_role = Role.VIEWER
+    write_role = BriefingPacket.REQUEST_ROLE
 
     def get_queryset(self):
         return BriefingPacket.objects.visible_to(self.request.user).with_list_relations().order_by("-created_at", "-id")

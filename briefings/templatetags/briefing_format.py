@@ -3,6 +3,7 @@
 from django import template
 
 from briefings import formatting
+from briefings.models import BriefingPacket
 
 register = template.Library()
 
@@ -10,6 +11,12 @@ register.filter("usd", formatting.usd)
 register.filter("usd_short", formatting.usd_short)
 register.filter("percent", formatting.percent)
 register.filter("jobs", formatting.jobs)
+
+
+@register.filter
+def can_request_packets(user) -> bool:
+    """Whether to offer packet request buttons: the rule the request view and service apply."""
+    return BriefingPacket.may_request(user)
 
 
 @register.filter

@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "core.middleware.ContentSecurityPolicyMiddleware",
     "core.middleware.PrivateNoStoreMiddleware",
     "core.middleware.SessionTimeoutMiddleware",
+    # Before the second-factor step: a user with no role has nothing to set up a second factor for.
+    "core.middleware.NoRoleMiddleware",
     "core.middleware.TwoFactorMiddleware",
     "core.middleware.AuditContextMiddleware",
     # Last: turns a lockout detected during authentication into the lockout page.
@@ -234,12 +236,28 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": "2000/min"},
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+
+
+def api_renderers(*, browsable: bool) -> list[str]:
+    """JSON always; DRF's browsable HTML API only where `browsable` (see API_BROWSABLE)."""
+    renderers = ["rest_framework.renderers.JSONRenderer"]
+    if browsable:
+        renderers.append("rest_framework.renderers.BrowsableAPIRenderer")
+    return renderers
+
+
+# The browsable API draws HTML edit forms from the serializers: a development aid, served only when
+# DJANGO_API_BROWSABLE is on (default: DEBUG). Production never serves it (production.py), and where it
+# is served its forms show confidential fields under the same rule as the JSON.
+API_BROWSABLE = env.bool("DJANGO_API_BROWSABLE", default=DEBUG)
+REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"] = api_renderers(browsable=API_BROWSABLE)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Envoy CRM API",
     "DESCRIPTION": "Stakeholders, trade exposure, outreach and briefing packets.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # The schema and Swagger UI answer to the same role rule as every API view (a role-less token: 403).
+    "SERVE_PERMISSIONS": ["core.permissions.RolePermission"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES, env
+from .base import DATABASES, REST_FRAMEWORK, api_renderers, env
 
 
 def _required(name: str, cast=str):
@@ -31,6 +31,10 @@ def _host_list(raw: str) -> list[str]:
 
 
 DEBUG = False
+# JSON only: the browsable HTML API is a development aid and is never served in production, whatever
+# DJANGO_DEBUG or DJANGO_API_BROWSABLE say.
+API_BROWSABLE = False
+REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_RENDERER_CLASSES": api_renderers(browsable=False)}
 SECRET_KEY = _required("DJANGO_SECRET_KEY", _secret_key)
 ALLOWED_HOSTS = _required("DJANGO_ALLOWED_HOSTS", _host_list)
 _required("DATABASE_URL")

@@ -1,7 +1,7 @@
 """Test settings: fast hashing, in-memory email, Celery tasks run eagerly unless a test asks otherwise."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import REST_FRAMEWORK, api_renderers, env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="test-only-not-secret")  # nosec B105
@@ -14,6 +14,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
+# Tests serve the browsable API, as development does, so the permission tests prove its HTML forms
+# follow the confidential-field rule; tests of production's JSON-only API override this.
+API_BROWSABLE = env.bool("DJANGO_API_BROWSABLE", default=True)
+REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_RENDERER_CLASSES": api_renderers(browsable=API_BROWSABLE)}
 LANGUAGE_CODE = "en"
 # Worker-death test only (tests/trust/test_jobs_failure.py): a refresh touches this file once its
 # figures are written inside the still-open transaction, then waits, so the test can kill the worker.

@@ -1,5 +1,9 @@
 """API shapes. Confidential notes are written to the real column but only ever read from
-`visible_confidential_notes`, which `Interaction.objects.visible_to(user)` sets per reader."""
+`visible_confidential_notes`, which `Interaction.objects.visible_to(user)` sets per reader.
+
+Every serializer of an interaction that carries the notes (the full shape and the update shape,
+which DRF's HTML renderer also draws as an edit form) reads them through `ConfidentialNotesMixin`;
+a test fails when a serializer field reads a model's confidential column any other way."""
 
 from __future__ import annotations
 
@@ -29,12 +33,26 @@ class ConfidentialNotesField(serializers.CharField):
         return getattr(instance, "visible_confidential_notes", "")
 
 
+class ConfidentialNotesMixin:
+    """The one way an interaction serializer shows `confidential_notes`: what the queryset decided this
+    reader may see, and no key at all for a reader who may not see them (not merely an empty one).
+
+    An instance that did not come from `Interaction.objects.visible_to(user)` has neither annotation
+    and so shows no notes: forgetting the rule hides the notes instead of leaking them."""
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not getattr(instance, "confidential_notes_readable", False):
+            data.pop("confidential_notes", None)
+        return data
+
+
 # Before standard time zones (1883) local times carry odd offsets (-05:17:32) that are no valid
 # date-time in the API; no contact this tool records is that old.
 EARLIEST_OCCURRED_AT = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
 
 
-class InteractionSerializer(serializers.ModelSerializer):
+class InteractionSerializer(ConfidentialNotesMixin, serializers.ModelSerializer):
     # The model default, made explicit: the service needs a kind and the API may omit it.
     kind = serializers.ChoiceField(choices=InteractionKind.choices, default=InteractionKind.CALL)
     occurred_at = serializers.DateTimeField(default=timezone.now, validators=[MinValueValidator(EARLIEST_OCCURRED_AT)])
@@ -82,16 +100,10 @@ class InteractionSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["created_at"]
 
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        # Never the column itself: only what the queryset decided this reader may see, and no key
-        # at all for a reader who may not see the notes.
-        if not getattr(instance, "confidential_notes_readable", False):
-            data.pop("confidential_notes", None)
-        return data
 
+class InteractionUpdateSerializer(ConfidentialNotesMixin, serializers.ModelSerializer):
+    confidential_notes = ConfidentialNotesField(required=False, allow_blank=True)
 
-class InteractionUpdateSerializer(serializers.ModelSerializer):
     class Meta:
         model = Interaction
         fields = [

@@ -79,9 +79,9 @@ def test_packet_history_follows_the_notes_rule_for_anyone_it_refuses(
     assert "characters, sha256" in next(c.after for c in allowed.changes if c.field == "HTML")
 
 
-def test_packet_without_notes_shows_its_summary_to_anyone_who_may_see_history(reference_data, viewer, request_packet):
-    packet = request_packet(target_kind=TargetKind.STATE, target=State.objects.get(code="VT"), actor=viewer)
-    assert BriefingPacket.audit_can_see_confidential(viewer, packet) is True
+def test_packet_without_notes_shows_its_summary_to_anyone_who_may_see_history(reference_data, officer, request_packet):
+    packet = request_packet(target_kind=TargetKind.STATE, target=State.objects.get(code="VT"), actor=officer)
+    assert BriefingPacket.audit_can_see_confidential(officer, packet) is True
 
 
 def test_admin_audit_log_shows_packet_html_as_size_and_checksum(confidential_packet, admin_user_role, client_for):

@@ -36,10 +36,12 @@ def person_with_secret(reference_data, make_user):
     return person
 
 
-def test_confidential_notes_absent_for_a_viewer_even_when_the_template_asks(person_with_secret, viewer, request_packet):
+def test_confidential_notes_absent_for_another_officer_even_when_the_template_asks(
+    person_with_secret, officer, request_packet
+):
     template = PacketTemplateFactory(name="With notes", include_confidential=True)
 
-    packet = request_packet(target_kind=TargetKind.PERSON, target=person_with_secret, actor=viewer, template=template)
+    packet = request_packet(target_kind=TargetKind.PERSON, target=person_with_secret, actor=officer, template=template)
 
     packet.refresh_from_db()
     assert packet.status == PacketStatus.DONE
@@ -77,18 +79,18 @@ def test_confidential_packet_hidden_from_other_non_leads(person_with_secret, lea
     assert list(BriefingPacket.objects.visible_to(make_user(Role.LEAD, username="lead2"))) == [packet]
 
 
-def test_regenerating_makes_a_new_version_and_keeps_the_old_one(reference_data, viewer, request_packet):
+def test_regenerating_makes_a_new_version_and_keeps_the_old_one(reference_data, officer, request_packet):
     state = State.objects.get(code="VT")
-    first = request_packet(target_kind=TargetKind.STATE, target=state, actor=viewer)
-    second = request_packet(target_kind=TargetKind.STATE, target=state, actor=viewer)
+    first = request_packet(target_kind=TargetKind.STATE, target=state, actor=officer)
+    second = request_packet(target_kind=TargetKind.STATE, target=state, actor=officer)
 
     assert (first.version, second.version) == (1, 2)
     assert first.target_key == second.target_key == "state:VT"
     assert BriefingPacket.objects.filter(target_key="state:VT", status=PacketStatus.DONE).count() == 2
 
 
-def test_generated_packet_cannot_be_changed(reference_data, viewer, request_packet):
-    packet = request_packet(target_kind=TargetKind.STATE, target=State.objects.get(code="VT"), actor=viewer)
+def test_generated_packet_cannot_be_changed(reference_data, officer, request_packet):
+    packet = request_packet(target_kind=TargetKind.STATE, target=State.objects.get(code="VT"), actor=officer)
     packet.refresh_from_db()
     html = packet.html
 
@@ -98,10 +100,10 @@ def test_generated_packet_cannot_be_changed(reference_data, viewer, request_pack
     assert BriefingPacket.objects.get(pk=packet.pk).html == html
 
 
-def test_retried_task_does_not_make_a_second_version(reference_data, viewer, request_packet):
+def test_retried_task_does_not_make_a_second_version(reference_data, officer, request_packet):
     from briefings.tasks import generate_packet
 
-    packet = request_packet(target_kind=TargetKind.STATE, target=State.objects.get(code="VT"), actor=viewer)
+    packet = request_packet(target_kind=TargetKind.STATE, target=State.objects.get(code="VT"), actor=officer)
     message = OutboxMessage.objects.get(task_name="briefings.generate_packet")
     packet.refresh_from_db()
     generated_at = packet.generated_at
@@ -138,12 +140,12 @@ def test_campaign_packet_is_a_batch_with_one_packet_per_target(reference_data, l
     assert people[0].display_name in batch.html
 
 
-def test_compare_lists_moved_figures_and_new_interactions(reference_data, state_trade, viewer, request_packet):
+def test_compare_lists_moved_figures_and_new_interactions(reference_data, state_trade, officer, request_packet):
     state_trade("VT")
     state = State.objects.get(code="VT")
     person = SyntheticPersonFactory(states=[state])
     InteractionFactory(people=[person], summary="First call")
-    old = request_packet(target_kind=TargetKind.STATE, target=state, actor=viewer)
+    old = request_packet(target_kind=TargetKind.STATE, target=state, actor=officer)
     # A revised BTS figure for 2024 and a new interaction arrive before the next version.
     from trade.models import TradeFlow
 
@@ -152,7 +154,7 @@ def test_compare_lists_moved_figures_and_new_interactions(reference_data, state_
     new_call = InteractionFactory(
         people=[person], summary="Second call", occurred_at=timezone.now() - dt.timedelta(hours=1)
     )
-    new = request_packet(target_kind=TargetKind.STATE, target=state, actor=viewer)
+    new = request_packet(target_kind=TargetKind.STATE, target=state, actor=officer)
     old.refresh_from_db()
     new.refresh_from_db()
 
@@ -162,7 +164,7 @@ def test_compare_lists_moved_figures_and_new_interactions(reference_data, state_
     assert [row["id"] for row in comparison["new_interactions"]] == [new_call.pk]
 
 
-def test_talking_points_follow_the_targets_own_pillars_first(reference_data, state_trade, viewer, request_packet):
+def test_talking_points_follow_the_targets_own_pillars_first(reference_data, state_trade, officer, request_packet):
     from briefings.public_data import load_talking_points
     from trade.models import Pillar
 
@@ -171,7 +173,7 @@ def test_talking_points_follow_the_targets_own_pillars_first(reference_data, sta
     person = SyntheticPersonFactory(states=[State.objects.get(code="MI")])
     person.pillars.set([Pillar.objects.get(code="defense")])
 
-    packet = request_packet(target_kind=TargetKind.PERSON, target=person, actor=viewer)
+    packet = request_packet(target_kind=TargetKind.PERSON, target=person, actor=officer)
 
     pillars = [point["pillar"] for point in packet.figures["talking_points"]]
     # Defense (tagged by staff) first, then Michigan's largest pillars by trade (autos leads).
@@ -179,7 +181,7 @@ def test_talking_points_follow_the_targets_own_pillars_first(reference_data, sta
 
 
 def test_caveats_label_partial_years_and_never_call_the_gap_a_deficit(
-    reference_data, state_trade, viewer, request_packet
+    reference_data, state_trade, officer, request_packet
 ):
     from briefings.services import _caveats
 
@@ -198,7 +200,7 @@ def test_caveats_label_partial_years_and_never_call_the_gap_a_deficit(
     assert "2026: partial year, figures to date only." in caveats
     assert "Pillar and chapter figures for 2024 cover 8 months only (partial year)." in caveats
     state_trade("VT")
-    packet = request_packet(target_kind=TargetKind.STATE, target=State.objects.get(code="VT"), actor=viewer)
+    packet = request_packet(target_kind=TargetKind.STATE, target=State.objects.get(code="VT"), actor=officer)
     text = _pdf_text(packet)
     # "deficit" appears once: in the caveat that says the gap is never labelled one.
     assert text.count("deficit") == 1

@@ -59,9 +59,9 @@ def test_admin_changelists_query_count_constant(url, reference_data, admin_user_
 
 
 def test_request_from_a_page_generates_and_shows_the_packet(
-    reference_data, viewer, client_for, django_capture_on_commit_callbacks
+    reference_data, officer, client_for, django_capture_on_commit_callbacks
 ):
-    client = client_for(viewer)
+    client = client_for(officer)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/briefings/request/", {"target_kind": "state", "target_id": "vt"})
 
@@ -70,8 +70,8 @@ def test_request_from_a_page_generates_and_shows_the_packet(
     assert response["Location"] == f"/briefings/{packet.pk}/"
     assert (packet.target_key, packet.requested_by, packet.generated_for) == (
         "state:VT",
-        viewer,
-        viewer.get_full_name(),
+        officer,
+        officer.get_full_name(),
     )
     page = client.get(response["Location"])
     assert page.status_code == 200
@@ -85,8 +85,8 @@ def test_request_from_a_page_generates_and_shows_the_packet(
     assert b"".join(pdf.streaming_content).startswith(b"%PDF")
 
 
-def test_request_with_an_unknown_target_re_renders_with_what_was_typed(reference_data, viewer, client_for):
-    response = client_for(viewer).post("/briefings/request/", {"target_kind": "person", "target_id": "999999"})
+def test_request_with_an_unknown_target_re_renders_with_what_was_typed(reference_data, officer, client_for):
+    response = client_for(officer).post("/briefings/request/", {"target_kind": "person", "target_id": "999999"})
 
     assert response.status_code == 400
     assert b"No such target." in response.content
@@ -131,8 +131,8 @@ def test_anonymous_users_are_sent_to_login(reference_data, client):
     assert client.get("/briefings/").status_code == 302
 
 
-def test_api_create_retrieve_and_download(reference_data, viewer, api_for, django_capture_on_commit_callbacks):
-    api = api_for(viewer)
+def test_api_create_retrieve_and_download(reference_data, officer, api_for, django_capture_on_commit_callbacks):
+    api = api_for(officer)
     with django_capture_on_commit_callbacks(execute=True):
         created = api.post("/api/briefings/", {"target_kind": TargetKind.STATE, "target_id": "VT"}, format="json")
 
@@ -150,8 +150,8 @@ def test_api_create_retrieve_and_download(reference_data, viewer, api_for, djang
     assert b"Vermont" in html.content
 
 
-def test_api_create_rejects_unknown_targets_and_changes_nothing(reference_data, viewer, api_for):
-    api = api_for(viewer)
+def test_api_create_rejects_unknown_targets_and_changes_nothing(reference_data, officer, api_for):
+    api = api_for(officer)
     response = api.post("/api/briefings/", {"target_kind": "state", "target_id": "ZZ"}, format="json")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
@@ -165,15 +165,15 @@ def test_files_of_an_unfinished_packet_are_404(reference_data, viewer, client_fo
     assert client_for(viewer).get(f"/briefings/{packet.pk}/pdf/").status_code == 404
 
 
-def test_person_organization_state_and_campaign_pages_offer_a_packet(reference_data, viewer, client_for):
+def test_person_organization_state_and_campaign_pages_offer_a_packet(reference_data, officer, client_for):
     from outreach.models import Campaign
     from tests.outreach.factories import SyntheticOrganizationFactory, SyntheticPersonFactory
 
-    client = client_for(viewer)
+    client = client_for(officer)
     person = SyntheticPersonFactory()
     organization = SyntheticOrganizationFactory()
     # An owner is set: the campaign page cannot render a campaign without one (reported to outreach).
-    campaign = Campaign.objects.create(name="Synthetic campaign", owner=viewer)
+    campaign = Campaign.objects.create(name="Synthetic campaign", owner=officer)
     pages = {
         f"/stakeholders/{person.pk}/": ("person", str(person.pk)),
         f"/organizations/{organization.pk}/": ("organization", str(organization.pk)),

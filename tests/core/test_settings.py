@@ -77,3 +77,37 @@ def test_env_example_lists_every_variable_read_by_settings():
     )
     missing = sorted(name for name in names if f"{name}=" not in example)
     assert not missing, f"add to .env.example: {missing}"
+
+
+def _production_value(expression: str, **overrides: str) -> str:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "CELERY_"))}
+    env.update({**PRODUCTION, **overrides})
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", f"from django.conf import settings; print({expression})"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_production_serves_the_api_as_json_only_whatever_the_environment_says():
+    renderers = _production_value(
+        "settings.REST_FRAMEWORK['DEFAULT_RENDERER_CLASSES']", DJANGO_DEBUG="true", DJANGO_API_BROWSABLE="true"
+    )
+    assert renderers == "['rest_framework.renderers.JSONRenderer']"
+
+
+def test_production_answers_html_requests_to_the_api_without_the_browsable_api():
+    # Anonymous requests: content negotiation runs before authentication, so no database is needed.
+    answers = _production_value(
+        "[(r.status_code, r['Content-Type'])"
+        " for c in [__import__('django.test').test.Client(HTTP_HOST='crm.example.org')]"
+        " for r in (c.get('/api/interactions/?format=api', secure=True),"
+        " c.get('/api/interactions/', secure=True, HTTP_ACCEPT='text/html'))]",
+        DJANGO_API_BROWSABLE="true",
+    )
+    assert answers == "[(404, 'application/json'), (406, 'application/json')]"

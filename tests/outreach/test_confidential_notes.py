@@ -119,7 +119,9 @@ def test_other_officer_cannot_overwrite_notes_through_the_api(api_for, setting, 
     response = api_for(user).patch(
         f"/api/interactions/{setting['interaction'].pk}/", {"confidential_notes": "replaced"}
     )
-    assert response.status_code == 400
+    # The interaction is visible to them: their role lacks the right, so 403 (not a validation error).
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "permission_denied"
     setting["interaction"].refresh_from_db()
     assert setting["interaction"].confidential_notes == SECRET
 
@@ -155,3 +157,53 @@ def test_history_view_follows_the_same_rule(client_for, setting, readers, who):
         shown = [change.after for entry in history for change in entry.changes]
         assert any(SECRET in value for value in shown) is may_read
         assert may_read
+
+
+@pytest.mark.parametrize("who", READER_NAMES)
+@pytest.mark.parametrize("how", ["format", "accept"])
+def test_browsable_api_forms_follow_the_same_rule(client_for, setting, readers, who, how):
+    """DRF's HTML renderer draws edit forms (and their "Raw data" textarea) from the serializers:
+    they must show the notes exactly where the JSON does."""
+    user, may_read = readers[who]
+    url = f"/api/interactions/{setting['interaction'].pk}/"
+    client = client_for(user)
+    if how == "format":
+        response = client.get(url + "?format=api")
+    else:
+        response = client.get(url, HTTP_ACCEPT="text/html")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    assert (SECRET in response.content.decode()) is may_read
+
+
+def test_every_serializer_reads_confidential_fields_through_the_rule():
+    """Guard: a serializer field backed by a model's confidential column must be the field that reads
+    what `visible_to(user)` decided (a plain ModelSerializer field would load the column itself)."""
+    import importlib
+
+    from rest_framework import serializers as drf_serializers
+
+    from outreach.api.serializers import ConfidentialNotesField
+
+    apps_with_api = ("trade", "contacts", "outreach", "briefings")
+    for name in apps_with_api:
+        importlib.import_module(f"{name}.api.serializers")
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    checked, offenders = 0, []
+    for serializer_class in set(subclasses(drf_serializers.ModelSerializer)):
+        if serializer_class.__module__.split(".")[0] not in apps_with_api:
+            continue
+        model = serializer_class.Meta.model
+        confidential = set(getattr(model, "audit_confidential_fields", ()))
+        for name, field in serializer_class().fields.items():
+            if (field.source or name) in confidential:
+                checked += 1
+                if not isinstance(field, ConfidentialNotesField) and not field.write_only:
+                    offenders.append(f"{serializer_class.__module__}.{serializer_class.__name__}.{name}")
+    assert checked >= 2  # the interaction serializer and the update serializer
+    assert offenders == []

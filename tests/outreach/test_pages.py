@@ -314,7 +314,7 @@ def test_add_targets_from_a_saved_segment_page(client_for, officer, viewer):
 def test_commitments_are_resolved_from_the_interaction_page(client_for, officer, viewer):
     from outreach.models import Commitment
 
-    interaction = InteractionFactory()
+    interaction = InteractionFactory(created_by=officer)
     commitment = Commitment.objects.create(interaction=interaction, party="us", description="Send figures")
     assert client_for(viewer).post(f"/commitments/{commitment.pk}/status/", {"status": "fulfilled"}).status_code == 403
     commitment.refresh_from_db()

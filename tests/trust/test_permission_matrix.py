@@ -176,11 +176,11 @@ RULES: list[Rule] = [
     Rule("url:campaign-targets-add", ("POST",), by_role(LOGIN, 403, 404, 404, 404)),
     Rule("url:priorities", ("GET",), signed_in(200)),
     Rule("url:coverage", ("GET",), signed_in(200)),
-    # --- briefing packets: any role reads and requests packets; files only for a visible packet ---
+    # --- briefing packets: any role reads packets, Officers request them; files only for a visible packet ---
     Rule("url:briefings:list", ("GET",), signed_in(200)),
-    Rule("url:briefings:request", ("GET",), signed_in(200)),
+    Rule("url:briefings:request", ("GET",), by_role(LOGIN, 403, 200, 200, 200)),
     # An empty request form re-renders with its errors.
-    Rule("url:briefings:request", ("POST",), signed_in(400)),
+    Rule("url:briefings:request", ("POST",), by_role(LOGIN, 403, 400, 400, 400)),
     Rule("url:briefings:talking-points", ("GET",), signed_in(200)),
     Rule("url:briefings:*", ("GET",), signed_in(404)),
     # --- API: anonymous 403; Viewers read; writes per the role table ------------------------------
@@ -223,9 +223,9 @@ RULES: list[Rule] = [
     Rule("api:/api/campaigns/{id}/*", ("GET",), from_role("viewer", 404)),
     Rule("api:/api/campaigns/{id}/targets/", ("POST",), from_role("officer", 404)),
     Rule("api:/api/priorities/", ("GET",), from_role("viewer", 200)),
-    # briefings: any role requests packets (202); a packet the user may not see answers 404.
+    # briefings: any role reads packets, Officers request them (202); a packet the user may not see is 404.
     Rule("api:/api/briefings/", ("GET",), from_role("viewer", 200)),
-    Rule("api:/api/briefings/", ("POST",), from_role("viewer", 400)),
+    Rule("api:/api/briefings/", ("POST",), from_role("officer", 400)),
     Rule("api:/api/briefings/{id}*", ("GET",), from_role("viewer", 404)),
 ]
 
