@@ -42,6 +42,7 @@ from contacts.normalize import email_key, organization_name_key
 from contacts.permissions import can_create, can_edit_organization, can_edit_person, can_see_staff_notes
 from contacts.services import PermissionDeniedError, tags_from_names
 from core.errors import DomainValidationError
+from core.exports import neutralise
 from trade.models import Pillar, State
 
 PEOPLE_COLUMNS = [
@@ -55,7 +56,6 @@ ORGANIZATION_COLUMNS = [
 ]  # fmt: skip
 PERSON_TEXT_FIELDS = ("honorific", "first_name", "middle_name", "last_name", "suffix", "preferred_name", "title", "bio")
 MAX_ROWS = 5000
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 TRUE_WORDS = {"1", "true", "yes", "y", "x"}
 
 
@@ -495,13 +495,6 @@ def spreadsheet_discard(*, record: SpreadsheetImport, user) -> None:
 # --- export -------------------------------------------------------------------------------
 
 
-def neutralise(value: Any) -> Any:
-    """Make a text cell inert in spreadsheet software (OWASP CSV injection guidance)."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
 def people_export_rows(*, people: Iterable[Person], user) -> tuple[list[str], list[list[Any]]]:
     header = [
         "id", "full_name", "honorific", "first_name", "last_name", "type", "title", "organizations", "states",
@@ -538,24 +531,3 @@ def people_for_export(queryset):
     return queryset.prefetch_related(
         Prefetch("contact_points", queryset=ContactPoint.objects.order_by("-is_preferred", "id"))
     )
-
-
-def render_csv(header: list[str], rows: list[list[Any]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8-sig")
-
-
-def render_xlsx(header: list[str], rows: list[list[Any]], *, title: str) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31] or "Export")
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()

@@ -48,13 +48,12 @@ from contacts.services import (
 from contacts.spreadsheets import (
     people_export_rows,
     people_for_export,
-    render_csv,
-    render_xlsx,
     spreadsheet_apply,
     spreadsheet_discard,
     spreadsheet_upload,
 )
 from core.errors import DomainError
+from core.exports import csv_bytes, xlsx_bytes
 from core.pagination import LargeTablePaginator
 from core.permissions import Role, role_required
 
@@ -127,12 +126,12 @@ def person_export(request):
     name = f"stakeholders-{segment.name if segment else 'list'}".replace(" ", "-").lower()
     if request.GET.get("format") == "xlsx":
         response = HttpResponse(
-            render_xlsx(header, rows, title=segment.name if segment else "Stakeholders"),
+            xlsx_bytes(header, rows, title=segment.name if segment else "Stakeholders"),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         response["Content-Disposition"] = f'attachment; filename="{_safe_filename(name)}.xlsx"'
     else:
-        response = HttpResponse(render_csv(header, rows), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(csv_bytes(header, rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{_safe_filename(name)}.csv"'
     return response
 
