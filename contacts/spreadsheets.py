@@ -76,6 +76,17 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
+def _refuse_nul_characters(raw: list[list[str]]) -> None:
+    """PostgreSQL text cannot hold NUL: name the first cell that has one instead of failing later."""
+    for number, values in enumerate(raw, start=1):
+        for column, value in enumerate(values, start=1):
+            if "\x00" in value:
+                raise SpreadsheetError(
+                    f"Row {number}, column {column} contains a NUL character, which no field can hold; "
+                    "remove it (or save the file again as CSV or .xlsx) and upload it again."
+                )
+
+
 def read_rows(*, content: bytes, filename: str) -> list[tuple[int, dict[str, str]]]:
     """(spreadsheet row number, {lower-case header: text}) for every non-empty data row."""
     if filename.lower().endswith(".xlsx"):
@@ -93,9 +104,13 @@ def read_rows(*, content: bytes, filename: str) -> list[tuple[int, dict[str, str
             text = content.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise SpreadsheetError("The CSV file is not UTF-8 text.") from exc
-        raw = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
+        try:
+            raw = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
+        except csv.Error as exc:
+            raise SpreadsheetError(f"The CSV file cannot be read: {exc}.") from exc
     if not raw:
         raise SpreadsheetError("The file is empty.")
+    _refuse_nul_characters(raw)
     header = [h.strip().lower().replace(" ", "_") for h in raw[0]]
     rows = []
     for number, values in enumerate(raw[1:], start=2):
@@ -369,7 +384,12 @@ def spreadsheet_upload(*, user, kind: str, upload) -> SpreadsheetImport:
     from django.core.files.base import ContentFile
 
     record.file.save(upload.name, ContentFile(content), save=False)
-    record.save()
+    try:
+        record.save()
+    except BaseException:
+        # No row points at the stored file: remove it rather than leave it for the sweep.
+        record.file.delete(save=False)
+        raise
     return record
 
 
