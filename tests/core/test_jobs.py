@@ -64,6 +64,8 @@ def broker_down(monkeypatch):
     # Celery reads CELERY_BROKER_URL from the environment before its configuration.
     monkeypatch.setenv("CELERY_BROKER_URL", CLOSED_PORT_BROKER)
     monkeypatch.setitem(app.conf, "broker_url", CLOSED_PORT_BROKER)
+    # Publishing uses broker_write_url, which another test may have pinned: point it at the closed port too.
+    monkeypatch.setitem(app.conf, "broker_write_url", CLOSED_PORT_BROKER)
     monkeypatch.setitem(app.conf, "task_always_eager", False)
     monkeypatch.setitem(app.conf, "broker_transport_options", {"visibility_timeout": 3600, "socket_connect_timeout": 2})
     return app
