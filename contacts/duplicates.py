@@ -59,32 +59,82 @@ def person_duplicates_for(
     exclude_pk: int | None = None,
 ) -> list[DuplicateCandidate]:
     """Existing people who look like the one described, best match first."""
-    candidates: dict[int, DuplicateCandidate] = {}
-    key = person_name_key(first_name=first_name, last_name=last_name)
-    state_ids, organization_ids = set(state_ids), set(organization_ids)
-    if key and (state_ids or organization_ids):
-        same_name = Person.objects.filter(name_key=key).prefetch_related("states", "positions")
-        for person in same_name:
-            shared_states = sorted(s.code for s in person.states.all() if s.pk in state_ids)
-            shared_orgs = {p.organization_id for p in person.positions.all()} & organization_ids
-            candidate = candidates.setdefault(person.pk, DuplicateCandidate(person))
-            if shared_states:
-                candidate.add(SCORE_NAME_AND_STATE, f"same name and state ({', '.join(shared_states)})")
-            if shared_orgs:
-                candidate.add(SCORE_NAME_AND_ORGANIZATION, "same name and organization")
-    email_keys = {email_key(e) for e in emails if e and e.strip()}
-    phone_keys = {phone_key(p) for p in phones if p and len(phone_key(p)) >= 7}
-    points = ContactPoint.objects.filter(person__isnull=False).filter(
-        Q(kind="email", value_key__in=email_keys) | Q(kind__in=PHONE_KINDS, value_key__in=phone_keys)
-    )
-    for point in points.select_related("person"):
-        candidate = candidates.setdefault(point.person_id, DuplicateCandidate(point.person))
-        if point.kind == "email":
-            candidate.add(SCORE_EMAIL, f"same email ({point.value})")
-        else:
-            candidate.add(SCORE_PHONE, f"same phone ({point.value})")
-    found = [c for pk, c in candidates.items() if c.reasons and pk != exclude_pk]
-    return sorted(found, key=lambda c: (-c.score, c.record.pk))
+    description = PersonDescription(first_name, last_name, state_ids, organization_ids, emails, phones)
+    return PersonDuplicateIndex([description]).candidates(description, exclude_pk=exclude_pk)
+
+
+@dataclass
+class PersonDescription:
+    """A person being entered (a form, a spreadsheet row), as the duplicate check sees them."""
+
+    first_name: str
+    last_name: str
+    state_ids: Iterable[int] = ()
+    organization_ids: Iterable[int] = ()
+    emails: Iterable[str] = ()
+    phones: Iterable[str] = ()
+
+    @property
+    def name_key(self) -> str:
+        return person_name_key(first_name=self.first_name, last_name=self.last_name)
+
+    @property
+    def email_keys(self) -> set[str]:
+        return {email_key(e) for e in self.emails if e and e.strip()}
+
+    @property
+    def phone_keys(self) -> set[str]:
+        return {phone_key(p) for p in self.phones if p and len(phone_key(p)) >= 7}
+
+
+class PersonDuplicateIndex:
+    """The existing people who could match any of many descriptions, loaded in a fixed number of queries.
+
+    A spreadsheet preview checks every row: asking the database once per row cost 2-3 queries a row
+    (9,000 queries, 45 s for 5,000 rows). The index reads the same-name people and the shared contact
+    points of all rows at once; `candidates` then answers each row in memory, with the same rule.
+    """
+
+    def __init__(self, descriptions: Iterable[PersonDescription]):
+        descriptions = list(descriptions)
+        name_keys = {d.name_key for d in descriptions if d.name_key and (d.state_ids or d.organization_ids)}
+        email_keys = set().union(*(d.email_keys for d in descriptions))
+        phone_keys = set().union(*(d.phone_keys for d in descriptions))
+        self.by_name: dict[str, list[Person]] = defaultdict(list)
+        if name_keys:
+            for person in Person.objects.filter(name_key__in=name_keys).prefetch_related("states", "positions"):
+                self.by_name[person.name_key].append(person)
+        self.points: dict[tuple[str, str], list[ContactPoint]] = defaultdict(list)
+        if email_keys or phone_keys:
+            points = ContactPoint.objects.filter(person__isnull=False).filter(
+                Q(kind="email", value_key__in=email_keys) | Q(kind__in=PHONE_KINDS, value_key__in=phone_keys)
+            )
+            for point in points.select_related("person").order_by("id"):
+                self.points["email" if point.kind == "email" else "phone", point.value_key].append(point)
+
+    def candidates(self, description: PersonDescription, *, exclude_pk: int | None = None) -> list[DuplicateCandidate]:
+        candidates: dict[int, DuplicateCandidate] = {}
+        key = description.name_key
+        state_ids, organization_ids = set(description.state_ids), set(description.organization_ids)
+        if key and (state_ids or organization_ids):
+            for person in self.by_name.get(key, ()):
+                shared_states = sorted(s.code for s in person.states.all() if s.pk in state_ids)
+                shared_orgs = {p.organization_id for p in person.positions.all()} & organization_ids
+                candidate = candidates.setdefault(person.pk, DuplicateCandidate(person))
+                if shared_states:
+                    candidate.add(SCORE_NAME_AND_STATE, f"same name and state ({', '.join(shared_states)})")
+                if shared_orgs:
+                    candidate.add(SCORE_NAME_AND_ORGANIZATION, "same name and organization")
+        matched = [("email", k) for k in description.email_keys] + [("phone", k) for k in description.phone_keys]
+        points = sorted((p for found in matched for p in self.points.get(found, ())), key=lambda p: p.pk)
+        for point in points:
+            candidate = candidates.setdefault(point.person_id, DuplicateCandidate(point.person))
+            if point.kind == "email":
+                candidate.add(SCORE_EMAIL, f"same email ({point.value})")
+            else:
+                candidate.add(SCORE_PHONE, f"same phone ({point.value})")
+        found = [c for pk, c in candidates.items() if c.reasons and pk != exclude_pk]
+        return sorted(found, key=lambda c: (-c.score, c.record.pk))
 
 
 def _pairs_from_groups(groups: dict[str, list[int]]) -> list[tuple[int, int]]:

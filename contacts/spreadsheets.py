@@ -4,7 +4,8 @@ Import is two steps. `spreadsheet_upload` stores the file server-side under a ra
 the preview: for each row (numbered as in the spreadsheet, header = row 1) whether it will create or
 update a record, which record it matches (by external id, Bioguide id or email) and its errors. Nothing
 is written to stakeholder tables until `spreadsheet_apply`, which re-reads the stored file, refuses if
-any row has an error, and applies every row in one transaction. The file is never served back.
+any row has an error (unless the user chose to import the valid rows only and skip the flagged ones),
+and applies the rows in one transaction. The file is never served back.
 
 Export writes the current filtered list; text cells that a spreadsheet would run as a formula
 (starting with = + - @, tab or carriage return) are prefixed with an apostrophe.
@@ -36,12 +37,13 @@ from contacts.choices import (
     RecordSource,
     Stance,
 )
-from contacts.duplicates import organization_duplicates_for, person_duplicates_for
+from contacts.duplicates import PersonDescription, PersonDuplicateIndex, organization_duplicates_for
 from contacts.models import ContactPoint, Organization, Person, Position, SpreadsheetImport
 from contacts.normalize import email_key, organization_name_key
 from contacts.permissions import can_create, can_edit_organization, can_edit_person, can_see_staff_notes
 from contacts.services import PermissionDeniedError, tags_from_names
 from core.errors import DomainValidationError
+from core.exports import neutralise
 from trade.models import Pillar, State
 
 PEOPLE_COLUMNS = [
@@ -55,7 +57,6 @@ ORGANIZATION_COLUMNS = [
 ]  # fmt: skip
 PERSON_TEXT_FIELDS = ("honorific", "first_name", "middle_name", "last_name", "suffix", "preferred_name", "title", "bio")
 MAX_ROWS = 5000
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 TRUE_WORDS = {"1", "true", "yes", "y", "x"}
 
 
@@ -76,6 +77,17 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
+def _refuse_nul_characters(raw: list[list[str]]) -> None:
+    """PostgreSQL text cannot hold NUL: name the first cell that has one instead of failing later."""
+    for number, values in enumerate(raw, start=1):
+        for column, value in enumerate(values, start=1):
+            if "\x00" in value:
+                raise SpreadsheetError(
+                    f"Row {number}, column {column} contains a NUL character, which no field can hold; "
+                    "remove it (or save the file again as CSV or .xlsx) and upload it again."
+                )
+
+
 def read_rows(*, content: bytes, filename: str) -> list[tuple[int, dict[str, str]]]:
     """(spreadsheet row number, {lower-case header: text}) for every non-empty data row."""
     if filename.lower().endswith(".xlsx"):
@@ -93,9 +105,13 @@ def read_rows(*, content: bytes, filename: str) -> list[tuple[int, dict[str, str
             text = content.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise SpreadsheetError("The CSV file is not UTF-8 text.") from exc
-        raw = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
+        try:
+            raw = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
+        except csv.Error as exc:
+            raise SpreadsheetError(f"The CSV file cannot be read: {exc}.") from exc
     if not raw:
         raise SpreadsheetError("The file is empty.")
+    _refuse_nul_characters(raw)
     header = [h.strip().lower().replace(" ", "_") for h in raw[0]]
     rows = []
     for number, values in enumerate(raw[1:], start=2):
@@ -123,6 +139,7 @@ class RowPlan:
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     values: dict[str, Any] = field(default_factory=dict)
+    duplicate_check: PersonDescription | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -265,16 +282,24 @@ def _plan_person(number: int, data: dict[str, str], lookups: _Lookups, user) -> 
         if not can_edit_person(user, match):
             plan.errors.append(f"Matches {match} by {matched_by}, whom your role cannot edit.")
     elif last:
-        candidates = person_duplicates_for(
+        # Checked for the whole file at once in `build_plans`.
+        plan.duplicate_check = PersonDescription(
             first_name=first,
             last_name=last,
             state_ids=[s.pk for s in plan.values["states"]],
             organization_ids=[organization.pk] if organization else [],
             phones=[plan.values["phone"]],
         )
-        for candidate in candidates[:3]:
-            plan.warnings.append(f"Possible duplicate of {candidate.record} ({'; '.join(candidate.reasons)}).")
     return plan
+
+
+def _warn_person_duplicates(plans: list[RowPlan]) -> None:
+    """Possible duplicates of every new person in the file, from one index (a fixed number of queries)."""
+    checks = [plan for plan in plans if plan.duplicate_check is not None]
+    index = PersonDuplicateIndex(plan.duplicate_check for plan in checks)
+    for plan in checks:
+        for candidate in index.candidates(plan.duplicate_check)[:3]:
+            plan.warnings.append(f"Possible duplicate of {candidate.record} ({'; '.join(candidate.reasons)}).")
 
 
 def _plan_organization(number: int, data: dict[str, str], lookups: _Lookups, user) -> RowPlan:
@@ -328,6 +353,8 @@ def build_plans(*, kind: str, rows: list[tuple[int, dict[str, str]]], user) -> l
     lookups = _Lookups(kind=kind, rows=rows)
     planner = _plan_person if kind == ImportKind.PEOPLE else _plan_organization
     plans = [planner(number, data, lookups, user) for number, data in rows]
+    if kind == ImportKind.PEOPLE:
+        _warn_person_duplicates(plans)
     seen: dict[tuple[str, str], int] = {}
     for plan in plans:
         for key_name in ("external_id", "email"):
@@ -369,13 +396,24 @@ def spreadsheet_upload(*, user, kind: str, upload) -> SpreadsheetImport:
     from django.core.files.base import ContentFile
 
     record.file.save(upload.name, ContentFile(content), save=False)
-    record.save()
+    try:
+        record.save()
+    except BaseException:
+        # No row points at the stored file: remove it rather than leave it for the sweep.
+        record.file.delete(save=False)
+        raise
     return record
 
 
 @transaction.atomic
-def spreadsheet_apply(*, record: SpreadsheetImport, user) -> dict[str, int]:
-    """Apply a previewed import whose rows are all valid; returns created / updated counts."""
+def spreadsheet_apply(*, record: SpreadsheetImport, user, valid_rows_only: bool = False) -> dict[str, Any]:
+    """Apply a previewed import; returns created / updated counts and the rows skipped.
+
+    All or nothing by default: one row with errors and nothing is written. `valid_rows_only` is the
+    explicit choice to write the other rows and skip those the preview showed with errors (listed by
+    row number in the result). A row that was valid in the preview but no longer is (the records it
+    matches changed since) stops the whole import, so nobody skips a row they never saw flagged.
+    """
     if record.uploaded_by_id != user.pk:
         raise PermissionDeniedError("Only the person who uploaded the file can apply it.")
     record = SpreadsheetImport.objects.select_for_update().get(pk=record.pk)
@@ -384,12 +422,18 @@ def spreadsheet_apply(*, record: SpreadsheetImport, user) -> dict[str, int]:
     with record.file.open("rb") as handle:
         content = handle.read()
     plans = build_plans(kind=record.kind, rows=read_rows(content=content, filename=record.file.name), user=user)
-    if any(plan.errors for plan in plans):
+    flagged = {row["row"] for row in record.preview.get("rows", []) if row.get("errors")} if valid_rows_only else set()
+    skipped = [plan for plan in plans if plan.errors and plan.row in flagged]
+    if any(plan.errors and plan.row not in flagged for plan in plans):
         record.preview = _summary(plans)
         record.save(update_fields=["preview", "updated_at"])
         raise DomainValidationError("Some rows have errors: fix the file and upload it again.")
+    if skipped and len(skipped) == len(plans):
+        raise DomainValidationError("No row is valid: fix the file and upload it again.")
     created = updated = 0
     for plan in plans:
+        if plan.errors:
+            continue
         if record.kind == ImportKind.PEOPLE:
             _apply_person(plan, user=user)
         else:
@@ -397,7 +441,11 @@ def spreadsheet_apply(*, record: SpreadsheetImport, user) -> dict[str, int]:
         created += plan.action == "create"
         updated += plan.action == "update"
     record.status, record.applied_at = ImportStatus.APPLIED, timezone.now()
-    record.result = {"created": created, "updated": updated}
+    record.result = {
+        "created": created,
+        "updated": updated,
+        "skipped": [{"row": plan.row, "errors": plan.errors} for plan in skipped],
+    }
     _forget_file(record)
     record.save(update_fields=["status", "applied_at", "result", "file", "updated_at"])
     return record.result
@@ -495,13 +543,6 @@ def spreadsheet_discard(*, record: SpreadsheetImport, user) -> None:
 # --- export -------------------------------------------------------------------------------
 
 
-def neutralise(value: Any) -> Any:
-    """Make a text cell inert in spreadsheet software (OWASP CSV injection guidance)."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
 def people_export_rows(*, people: Iterable[Person], user) -> tuple[list[str], list[list[Any]]]:
     header = [
         "id", "full_name", "honorific", "first_name", "last_name", "type", "title", "organizations", "states",
@@ -538,24 +579,3 @@ def people_for_export(queryset):
     return queryset.prefetch_related(
         Prefetch("contact_points", queryset=ContactPoint.objects.order_by("-is_preferred", "id"))
     )
-
-
-def render_csv(header: list[str], rows: list[list[Any]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8-sig")
-
-
-def render_xlsx(header: list[str], rows: list[list[Any]], *, title: str) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31] or "Export")
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()

@@ -48,13 +48,12 @@ from contacts.services import (
 from contacts.spreadsheets import (
     people_export_rows,
     people_for_export,
-    render_csv,
-    render_xlsx,
     spreadsheet_apply,
     spreadsheet_discard,
     spreadsheet_upload,
 )
 from core.errors import DomainError
+from core.exports import csv_bytes, xlsx_bytes
 from core.pagination import LargeTablePaginator
 from core.permissions import Role, role_required
 
@@ -127,12 +126,12 @@ def person_export(request):
     name = f"stakeholders-{segment.name if segment else 'list'}".replace(" ", "-").lower()
     if request.GET.get("format") == "xlsx":
         response = HttpResponse(
-            render_xlsx(header, rows, title=segment.name if segment else "Stakeholders"),
+            xlsx_bytes(header, rows, title=segment.name if segment else "Stakeholders"),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         response["Content-Disposition"] = f'attachment; filename="{_safe_filename(name)}.xlsx"'
     else:
-        response = HttpResponse(render_csv(header, rows), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(csv_bytes(header, rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{_safe_filename(name)}.csv"'
     return response
 
@@ -309,25 +308,34 @@ def import_preview_view(request, token: str):
             spreadsheet_discard(record=record, user=request.user)
             messages.info(request, _("Import discarded; nothing was changed."))
             return redirect("contacts:import-upload")
+        valid_rows_only = request.POST.get("action") == "apply_valid"
         try:
-            result = spreadsheet_apply(record=record, user=request.user)
+            result = spreadsheet_apply(record=record, user=request.user, valid_rows_only=valid_rows_only)
         except DomainError as exc:
             messages.error(request, exc.message)
             return redirect("contacts:import-preview", token=token)
-        messages.success(
-            request,
-            _("Import applied: %(created)s created, %(updated)s updated.") % result,
-        )
+        message = _("Import applied: %(created)s created, %(updated)s updated.") % result
+        if result["skipped"]:
+            message += " " + _("Skipped rows with errors: %(rows)s.") % {
+                "rows": ", ".join(str(row["row"]) for row in result["skipped"])
+            }
+        messages.success(request, message)
         target = "contacts:person-list" if record.kind == ImportKind.PEOPLE else "contacts:organization-list"
         return redirect(target)
     preview = record.preview
+    previewed = record.status == ImportStatus.PREVIEWED
+    error_rows = [row["row"] for row in preview.get("rows", []) if row.get("errors")]
     return render(
         request,
         "contacts/import_preview.html",
         {
             "record": record,
             "preview": preview,
-            "clean": preview.get("counts", {}).get("error", 1) == 0 and record.status == ImportStatus.PREVIEWED,
+            "clean": preview.get("counts", {}).get("error", 1) == 0 and previewed,
+            # The explicit alternative to all-or-nothing: offered when some rows, not all, have errors.
+            "error_rows": error_rows,
+            "valid_count": preview.get("total", 0) - len(error_rows),
+            "offer_valid_only": previewed and 0 < len(error_rows) < preview.get("total", 0),
         },
     )
 

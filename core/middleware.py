@@ -227,15 +227,19 @@ class QueryCountHeaderMiddleware:
 
 
 class RejectNulBytesMiddleware:
-    """Answer 400 to a query string or form carrying NUL bytes: PostgreSQL text cannot hold them.
+    """Answer 400 to a path or query string carrying NUL bytes: PostgreSQL text cannot hold them.
 
-    One place instead of every filter: without it such a value reaches the database and fails there.
+    One place instead of every filter and URL parameter: without it such a value reaches the database
+    and fails there (`/states/%00/` looked the state code up and answered 500). Form and serializer
+    fields refuse NUL characters themselves (Django's and DRF's CharField validators).
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if "\x00" in request.path_info:
+            return self._bad_request(request)
         # The raw query string is percent-encoded: only the decoded keys and values can hold a NUL.
         if any("\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()):
             return self._bad_request(request)

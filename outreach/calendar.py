@@ -11,6 +11,7 @@ import datetime as dt
 from django.urls import reverse
 from django.utils import timezone
 
+from core.exports import neutralise
 from outreach.selectors import upcoming_meetings
 
 FEED_PAST_DAYS = 30
@@ -18,6 +19,9 @@ FEED_FUTURE_DAYS = 365
 
 
 def _escape(text: str) -> str:
+    """RFC 5545 text escaping, after the export-wide formula neutralising: calendar clients export
+    events to CSV, and a location typed as `=HYPERLINK(...)` must stay inert there too."""
+    text = neutralise(text)
     return (
         text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 
 from django.contrib import messages
@@ -19,6 +18,7 @@ from django.views.generic import TemplateView
 
 from contacts.models import Organization, Person
 from core.errors import DomainError, DomainValidationError, NotFoundError
+from core.exports import write_csv
 from core.pagination import LargeTablePaginator
 from core.permissions import RoleRequiredMixin
 from core.roles import Role, has_role
@@ -120,24 +120,23 @@ class InteractionExportView(RoleRequiredMixin, View):
         rows = InteractionFilterSet(request.GET or None, queryset=queryset).qs
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="interactions.csv"'
-        writer = csv.writer(response)
-        writer.writerow(
-            [
-                "id",
-                "kind",
-                "occurred_at",
-                "people",
-                "organizations",
-                "states",
-                "summary",
-                "sentiment",
-                "confidential_notes",
-                "logged_by",
-                "synthetic",
-            ]
-        )
-        for item in rows:
-            writer.writerow(
+        header = [
+            "id",
+            "kind",
+            "occurred_at",
+            "people",
+            "organizations",
+            "states",
+            "summary",
+            "sentiment",
+            "confidential_notes",
+            "logged_by",
+            "synthetic",
+        ]
+        write_csv(
+            response,
+            header,
+            (
                 [
                     item.pk,
                     item.kind,
@@ -151,7 +150,9 @@ class InteractionExportView(RoleRequiredMixin, View):
                     item.created_by.username if item.created_by else "",
                     "yes" if item.is_synthetic else "no",
                 ]
-            )
+                for item in rows
+            ),
+        )
         return response
 
 

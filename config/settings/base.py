@@ -217,6 +217,9 @@ else:
         "socket_connect_timeout": 2,
     }
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+# Seconds a request may wait to reach the broker when publishing after commit (one attempt, no
+# retries); an unreachable broker leaves the outbox row pending for the beat sweep.
+OUTBOX_PUBLISH_CONNECT_TIMEOUT = env.float("OUTBOX_PUBLISH_CONNECT_TIMEOUT", default=0.5)
 
 # --- Django REST Framework ----------------------------------------------------------------
 REST_FRAMEWORK = {

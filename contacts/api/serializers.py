@@ -74,3 +74,10 @@ class SavedSegmentSerializer(serializers.ModelSerializer):
         model = SavedSegment
         fields = ["id", "name", "owner", "filters", "shared", "description", "created_at"]
         read_only_fields = ["id", "owner", "created_at"]
+
+    def validate_filters(self, value):
+        # A form-encoded or multipart body carries JSON as text, and DRF checks for null before it
+        # parses the text: `filters=null` arrived here as None and failed in the service.
+        if not isinstance(value, dict):
+            raise serializers.ValidationError("Filters must be an object of filter names and values.")
+        return value

@@ -96,7 +96,7 @@ class SavedSegmentViewSet(
 
     @extend_schema(responses=PersonSerializer(many=True))
     @action(detail=True, methods=["get"])
-    def people(self, request, pk=None):
+    def people(self, request, pk=None, **kwargs):
         """The people the segment selects now."""
         queryset = segment_people(segment=self.get_object(), user=request.user)
         page = self.paginate_queryset(queryset)

@@ -92,13 +92,13 @@ class FollowUpViewSet(
 
     @extend_schema(request=None, responses=FollowUpSerializer)
     @action(detail=True, methods=["post"])
-    def complete(self, request, pk=None):
+    def complete(self, request, pk=None, **kwargs):
         follow_up = services.follow_up_complete(follow_up=self.get_object(), actor=request.user)
         return Response(FollowUpSerializer(follow_up).data)
 
     @extend_schema(request=None, responses=FollowUpSerializer)
     @action(detail=True, methods=["post"])
-    def cancel(self, request, pk=None):
+    def cancel(self, request, pk=None, **kwargs):
         follow_up = services.follow_up_cancel(follow_up=self.get_object(), actor=request.user)
         return Response(FollowUpSerializer(follow_up).data)
 
@@ -135,7 +135,7 @@ class CampaignViewSet(
     )
     @extend_schema(methods=["POST"], request=CampaignTargetsAddSerializer, responses={201: OpenApiTypes.OBJECT})
     @action(detail=True, methods=["get", "post"])
-    def targets(self, request, pk=None):
+    def targets(self, request, pk=None, **kwargs):
         # DRF's get_object_or_404: a malformed id ("null") is a 404 like a missing one, not a 500.
         campaign = generics.get_object_or_404(Campaign.objects.visible_to(request.user), pk=pk)
         if request.method == "POST":

@@ -55,6 +55,75 @@ def test_bad_row_is_reported_by_number_and_nothing_is_written(lead, two_existing
     assert SpreadsheetImport.objects.get().status == ImportStatus.PREVIEWED
 
 
+def test_valid_rows_only_is_an_explicit_choice_that_lists_the_skipped_rows(lead, two_existing, reference_data):
+    record = spreadsheet_upload(user=lead, kind=ImportKind.PEOPLE, upload=_upload("business_leaders_synthetic.xlsx"))
+    people_before = Person.objects.count()
+
+    result = spreadsheet_apply(record=record, user=lead, valid_rows_only=True)
+
+    assert result == {"created": 17, "updated": 2, "skipped": [{"row": 15, "errors": ["Unknown state code “ZZ”."]}]}
+    assert Person.objects.count() == people_before + 17
+    assert not Person.objects.filter(external_ids__ref="SYN-014").exists()
+    record.refresh_from_db()
+    assert (record.status, record.result["skipped"][0]["row"]) == (ImportStatus.APPLIED, 15)
+
+
+def test_valid_rows_only_refuses_a_file_where_every_row_has_errors(lead, reference_data):
+    upload = SimpleUploadedFile("p.csv", b"last_name,states\nSynthetic-A,ZZ\nSynthetic-B,QQ\n")
+    record = spreadsheet_upload(user=lead, kind=ImportKind.PEOPLE, upload=upload)
+    with pytest.raises(DomainValidationError, match="No row is valid"):
+        spreadsheet_apply(record=record, user=lead, valid_rows_only=True)
+    assert Person.objects.count() == 0
+    assert SpreadsheetImport.objects.get().status == ImportStatus.PREVIEWED
+
+
+def test_valid_rows_only_skips_only_rows_the_preview_flagged(lead, reference_data):
+    """A row that became invalid after the preview was never shown as skipped: nothing is written."""
+    upload = SimpleUploadedFile("p.csv", b"last_name,states\nSynthetic-A,MI\nSynthetic-B,ZZ\n")
+    record = spreadsheet_upload(user=lead, kind=ImportKind.PEOPLE, upload=upload)
+    record.preview["rows"] = [row for row in record.preview["rows"] if row["row"] != 3]
+    record.save()
+    with pytest.raises(DomainValidationError, match="Some rows have errors"):
+        spreadsheet_apply(record=record, user=lead, valid_rows_only=True)
+    assert Person.objects.count() == 0
+
+
+def test_preview_page_offers_valid_rows_only_and_names_the_skipped_rows(client_for, lead, reference_data):
+    client = client_for(lead)
+    upload = SimpleUploadedFile("p.csv", b"last_name,states\nSynthetic-A,MI\nSynthetic-B,ZZ\nSynthetic-C,OH\n")
+    response = client.post("/stakeholders/import/", {"kind": "people", "file": upload}, follow=True)
+    page = response.content.decode()
+    assert "Or import the valid rows only: row 3 will be skipped." in page
+    assert 'value="apply_valid"' in page and "Import the 2 valid rows only" in page
+    assert 'value="apply"' not in page
+    token = SpreadsheetImport.objects.get().token
+    applied = client.post(f"/stakeholders/import/{token}/", {"action": "apply_valid"}, follow=True)
+    assert "Import applied: 2 created, 0 updated. Skipped rows with errors: 3." in applied.content.decode()
+    assert sorted(Person.objects.values_list("last_name", flat=True)) == ["Synthetic-A", "Synthetic-C"]
+
+
+def test_preview_queries_do_not_grow_with_rows(lead, reference_data, django_assert_max_num_queries):
+    """Matching, duplicate warnings and reference look-ups are read once per file, not once per row."""
+    from contacts.spreadsheets import build_plans, read_rows
+    from trade.models import State
+
+    existing = PersonFactory(first_name="Ann0", last_name="Synthetic-0")
+    existing.states.add(State.objects.get(code="MI"))
+
+    def rows(n):
+        lines = ["first_name,last_name,states,organization,email,phone"]
+        lines += [f"Ann{i},Synthetic-{i},MI,Synthetic Co {i},a{i}@example.invalid,+1 555 010 {i:04d}" for i in range(n)]
+        return read_rows(content="\n".join(lines).encode(), filename="p.csv")
+
+    with django_assert_max_num_queries(12) as few:
+        small = build_plans(kind=ImportKind.PEOPLE, rows=rows(3), user=lead)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        large = build_plans(kind=ImportKind.PEOPLE, rows=rows(200), user=lead)
+    duplicate = "Possible duplicate of Ann0 Synthetic-0 (same name and state (MI))."
+    assert small[0].warnings == large[0].warnings == [duplicate]
+    assert [plan.warnings for plan in large[1:]] == [[]] * 199
+
+
 def test_clean_import_creates_18_updates_two_and_reimport_updates_instead_of_duplicating(
     lead, two_existing, reference_data
 ):
@@ -66,7 +135,7 @@ def test_clean_import_creates_18_updates_two_and_reimport_updates_instead_of_dup
 
     result = spreadsheet_apply(record=record, user=lead)
 
-    assert result == {"created": 18, "updated": 2}
+    assert result == {"created": 18, "updated": 2, "skipped": []}
     assert Person.objects.count() == 20
     assert Person.objects.filter(is_synthetic=True).count() == 20
     by_email.refresh_from_db()
@@ -88,7 +157,7 @@ def test_clean_import_creates_18_updates_two_and_reimport_updates_instead_of_dup
         user=lead, kind=ImportKind.PEOPLE, upload=_upload("business_leaders_synthetic_fixed.xlsx")
     )
     assert again.preview["counts"] == {"create": 0, "update": 20, "error": 0, "warning": 0}
-    assert spreadsheet_apply(record=again, user=lead) == {"created": 0, "updated": 20}
+    assert spreadsheet_apply(record=again, user=lead) == {"created": 0, "updated": 20, "skipped": []}
     assert Person.objects.count() == 20
 
 

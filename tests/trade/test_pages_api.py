@@ -178,3 +178,20 @@ def test_api_state_trade_grouped_by_pillar_and_filtered_by_month(api_for, viewer
         {"year": 2023, "pillar": "autos", "flow": "import", "value_usd": 1000, "partial_chapter": False}
     ]
     assert api.get(f"/api/states/{code}/trade/", {"group_by": "month", "month": 13}).status_code == 400
+
+
+def test_scenario_rates_schema_says_chapter_and_pillar_may_be_null(api_for, viewer):
+    """A chapter rate has no pillar (and a pillar rate no chapter): the API returns null there, so the
+    schema must allow it or every client generated from it rejects the response."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    from tests.trade.factories import ScenarioRateFactory
+
+    ScenarioRateFactory(hs_chapter=HSChapterFactory(code="27"))
+    listed = api_for(viewer).get("/api/scenarios/").json()["results"]
+    assert [(r["hs_chapter"], r["pillar"]) for s in listed for r in s["rates"]] == [("27", None)]
+    properties = SchemaGenerator().get_schema(request=None, public=True)["components"]["schemas"]["ScenarioRate"][
+        "properties"
+    ]
+    assert properties["pillar"] == {"type": "string", "nullable": True, "readOnly": True}
+    assert properties["hs_chapter"] == {"type": "string", "nullable": True, "readOnly": True}

@@ -1,5 +1,7 @@
-"""Schema fuzzing: every API operation, called as an Officer with generated data, answers without a
-server error and as its OpenAPI schema says (documented status code, content type, body shape).
+"""Schema fuzzing: every API operation, called as an Officer and as a Viewer with generated data,
+answers without a server error and as its OpenAPI schema says (documented status code, content type,
+body shape). Every write is also sent in each body encoding the schema advertises (JSON,
+form-encoded, multipart): each must be accepted or refused with a 4xx, never a 500.
 
 schemathesis loads the schema the app serves at /api/schema/ and calls the Django WSGI application
 in-process (no server, no network). The Officer authenticates with a DRF token, so no CSRF is involved.
@@ -42,6 +44,8 @@ from tests.outreach.factories import (
 from tests.trade.factories import DataReleaseFactory, TradeFlowFactory
 
 MAX_EXAMPLES = 8
+FORM_EXAMPLES = 4  # per form encoding of each write: the body rules are the JSON ones, seen already
+VIEWER_EXAMPLES = 3
 # "Schema-valid request rejected" expects every request the schema allows to succeed. Here a valid
 # request is still refused with a documented 400 when it names a row that does not exist (a filter on
 # an unknown person id, an unknown assignee) or breaks a rule across fields (an interaction needs a
@@ -127,21 +131,33 @@ def officer_headers(officer_token):
     return {"Authorization": f"Token {officer_token}"}
 
 
-@pytest.fixture
-def api_schema(wsgi_app, officer_token, officer_headers):
-    loaded = schemathesis.openapi.from_wsgi("/api/schema/?format=json", wsgi_app, headers=officer_headers)
+def _schema_with_token(wsgi_app, token: str):
+    loaded = schemathesis.openapi.from_wsgi(
+        "/api/schema/?format=json", wsgi_app, headers={"Authorization": f"Token {token}"}
+    )
 
     # Registered as the schema's authentication (not as plain headers), so the authentication check
     # knows these are the real credentials and replays each operation without them / with bad ones.
     @loaded.auth(refresh_interval=None)
-    class OfficerToken:
+    class StaffToken:
         def get(self, case, context):
-            return officer_token
+            return token
 
         def set(self, case, data, context):
             case.headers = {**(case.headers or {}), "Authorization": f"Token {data}"}
 
     return loaded
+
+
+@pytest.fixture
+def api_schema(wsgi_app, officer_token):
+    return _schema_with_token(wsgi_app, officer_token)
+
+
+@pytest.fixture
+def viewer_schema(wsgi_app, seeded):
+    viewer = UserFactory(username="fuzz-viewer")  # Viewer is the role a new account starts with
+    return _schema_with_token(wsgi_app, Token.objects.create(user=viewer).key)
 
 
 def _operations() -> list[tuple[str, str]]:
@@ -156,6 +172,23 @@ def _operations() -> list[tuple[str, str]]:
 
 
 OPERATIONS = _operations()
+FORM_MEDIA_TYPES = ["application/x-www-form-urlencoded", "multipart/form-data"]
+
+
+def _writes_with_body() -> list[tuple[str, str, str]]:
+    """(METHOD, path, media type) of every write whose body the schema offers in a form encoding."""
+    generated = SchemaGenerator().get_schema(request=None, public=True)
+    return [
+        (method.upper(), path, media_type)
+        for path, item in generated["paths"].items()
+        for method, operation in item.items()
+        if "requestBody" in operation
+        for media_type in operation["requestBody"]["content"]
+        if media_type in FORM_MEDIA_TYPES
+    ]
+
+
+FORM_WRITES = _writes_with_body()
 
 
 def test_fuzzed_operations_are_the_served_schema(api_schema):
@@ -172,19 +205,22 @@ def test_officer_token_is_accepted(api_schema, officer_headers):
     assert statuses == {**dict.fromkeys(lists, 200), "/api/exposure/": 404}
 
 
-@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=lambda m: m.value)
-@pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=[f"{m} {p}" for m, p in OPERATIONS])
-def test_api_operation_conforms_to_schema(api_schema, seeded, method, path, mode):
-    operation = api_schema[path][method]
+def _fuzz(schema, seeded, method, path, mode, *, examples, media_type=None) -> set[int]:
+    """Call one operation with generated cases; returns the statuses seen. Fails on a server error or
+    a response the schema does not document."""
+    operation = schema[path][method]
     # Valid data addresses the seeded rows; invalid data gets generated (mostly unknown) ids.
     names = re.findall(r"{(\w+)}", path)
     path_parameters = None
     if mode == GenerationMode.POSITIVE and names:
         path_parameters = {names[0]: seeded[path.split("/")[2]]}
+    strategy = operation.as_strategy(mode, auth_storage=schema.auth, path_parameters=path_parameters)
+    if media_type is not None:
+        strategy = strategy.filter(lambda case: case.media_type == media_type)
 
-    @given(case=operation.as_strategy(mode, auth_storage=api_schema.auth, path_parameters=path_parameters))
+    @given(case=strategy)
     @settings(
-        max_examples=MAX_EXAMPLES,
+        max_examples=examples,
         derandomize=True,
         deadline=None,
         phases=[Phase.explicit, Phase.generate],
@@ -197,6 +233,30 @@ def test_api_operation_conforms_to_schema(api_schema, seeded, method, path, mode
 
     statuses: set[int] = set()
     run()
+    return statuses
+
+
+@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=lambda m: m.value)
+@pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=[f"{m} {p}" for m, p in OPERATIONS])
+def test_api_operation_conforms_to_schema(api_schema, seeded, method, path, mode):
+    statuses = _fuzz(api_schema, seeded, method, path, mode, examples=MAX_EXAMPLES)
     # The Officer got past the permission check at least once (else the run proved only the 403 path).
     if mode == GenerationMode.POSITIVE and (method, path) not in OFFICER_DENIED:
         assert statuses - {403}, statuses
+
+
+@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=lambda m: m.value)
+@pytest.mark.parametrize(("method", "path", "media_type"), FORM_WRITES, ids=[f"{m} {p} {t}" for m, p, t in FORM_WRITES])
+def test_api_write_in_form_encodings_conforms_to_schema(api_schema, seeded, method, path, media_type, mode):
+    """The schema offers form-encoded and multipart bodies for every write: they work like JSON."""
+    statuses = _fuzz(api_schema, seeded, method, path, mode, examples=FORM_EXAMPLES, media_type=media_type)
+    if mode == GenerationMode.POSITIVE and (method, path) not in OFFICER_DENIED:
+        assert statuses - {403}, statuses
+
+
+@pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=[f"{m} {p}" for m, p in OPERATIONS])
+def test_api_operation_as_viewer_conforms_to_schema(viewer_schema, seeded, method, path):
+    """A Viewer reads and is refused writes (403), always in the documented shape."""
+    statuses = _fuzz(viewer_schema, seeded, method, path, GenerationMode.POSITIVE, examples=VIEWER_EXAMPLES)
+    if method != "GET":
+        assert statuses <= {400, 403, 404, 405, 415}, statuses

@@ -41,8 +41,10 @@ class TradeQuerySerializer(serializers.Serializer):
 
 
 class ScenarioRateSerializer(serializers.ModelSerializer):
-    hs_chapter = serializers.CharField(source="hs_chapter.code", default=None)
-    pillar = serializers.CharField(source="pillar.code", default=None)
+    """A rate names either an HS chapter or a pillar; the other one is null, and the schema says so."""
+
+    hs_chapter = serializers.CharField(source="hs_chapter.code", default=None, allow_null=True, read_only=True)
+    pillar = serializers.CharField(source="pillar.code", default=None, allow_null=True, read_only=True)
 
     class Meta:
         model = ScenarioRate

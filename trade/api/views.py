@@ -36,7 +36,7 @@ class StateViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(parameters=[TradeQuerySerializer], responses={200: OpenApiTypes.OBJECT})
     @action(detail=True, methods=["get"], url_path="trade")
-    def trade(self, request, code=None):
+    def trade(self, request, code=None, **kwargs):
         state = self.get_object()
         query = TradeQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)

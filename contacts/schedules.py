@@ -1,0 +1,10 @@
+"""Beat schedule for stakeholders (installed by `load_public_data`; admins may edit it afterwards)."""
+
+SCHEDULES = [
+    {
+        "name": "Delete uploaded import files that no import points at",
+        "task": "contacts.sweep_orphan_import_uploads",
+        "crontab": {"minute": "30", "hour": "*", "day_of_week": "*", "day_of_month": "*", "month_of_year": "*"},
+        "queue": "default",
+    },
+]
