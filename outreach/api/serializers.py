@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from contacts.models import Organization, Person, SavedSegment
+from core.api.concurrency import VersionedWriteSerializer
 from outreach.choices import InteractionKind
 from outreach.models import Campaign, CampaignTarget, Commitment, FollowUp, Interaction
 from trade.models import Pillar, State
@@ -79,6 +80,7 @@ class InteractionSerializer(serializers.ModelSerializer):
             "created_by",
             "created_at",
             "is_synthetic",
+            "version",
         ]
         read_only_fields = ["created_at"]
 
@@ -91,7 +93,7 @@ class InteractionSerializer(serializers.ModelSerializer):
         return data
 
 
-class InteractionUpdateSerializer(serializers.ModelSerializer):
+class InteractionUpdateSerializer(VersionedWriteSerializer, serializers.ModelSerializer):
     class Meta:
         model = Interaction
         fields = [
@@ -103,6 +105,7 @@ class InteractionUpdateSerializer(serializers.ModelSerializer):
             "confidential_notes",
             "sentiment",
             "asks",
+            "version",
         ]
         extra_kwargs = {"occurred_at": {"validators": [MinValueValidator(EARLIEST_OCCURRED_AT)]}}
 
