@@ -38,7 +38,8 @@ class InteractionViewSet(
 ):
     """Interactions. `confidential_notes` is returned only to its author and to Leads/Admins.
 
-    PATCH says which version it changes (If-Match or `version`): see core.api.concurrency."""
+    A PATCH says which version it changes: `If-Match` with the ETag a GET returned, or `version`
+    in the body (428 without either; 412/409 when someone saved since)."""
 
     serializer_class = InteractionSerializer
     filterset_class = InteractionFilterSet
