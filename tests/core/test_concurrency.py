@@ -120,7 +120,7 @@ def _open(client, url: str) -> dict:
 
 
 @pytest.mark.parametrize("name", sorted(EDIT_PAGES))
-def test_edit_page_refuses_the_second_writer_and_keeps_both_changes(name, make_user, client):
+def test_edit_page_refuses_the_second_writer_and_keeps_both_changes(name, make_user):
     from django.test import Client
 
     page = EDIT_PAGES[name]
@@ -153,7 +153,7 @@ def test_edit_page_refuses_the_second_writer_and_keeps_both_changes(name, make_u
     assert (getattr(record, field_a), getattr(record, field_b)) == (value_a, value_b)
 
 
-def test_both_editors_changing_the_same_field_keeps_what_was_typed_and_says_so(make_user, client):
+def test_both_editors_changing_the_same_field_keeps_what_was_typed_and_says_so(make_user):
     from django.test import Client
 
     person = PersonFactory(kind="other", title="Old title")
