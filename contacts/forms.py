@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contacts.choices import ImportKind
 from contacts.models import Organization, Person
+from core.forms import VersionedFormMixin
 from core.roles import Role, has_role
 from trade.models import Pillar, State
 
@@ -30,7 +31,7 @@ def _owner_field_for(form: forms.ModelForm, user) -> None:
         field.help_text = _("New records are yours; a Lead can hand a record to someone else.")
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(VersionedFormMixin, forms.ModelForm):
     states = forms.ModelMultipleChoiceField(
         queryset=State.objects.filter(is_pseudo=False), required=False, label=_("States"),
         help_text=_("States of jurisdiction or operation (hold Ctrl or ⌘ to pick several)."),
@@ -80,7 +81,7 @@ class PersonForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.cleaned_data}
 
 
-class OrganizationForm(forms.ModelForm):
+class OrganizationForm(VersionedFormMixin, forms.ModelForm):
     website = forms.URLField(required=False, assume_scheme="https", label=_("Website"))
     pillars = forms.ModelMultipleChoiceField(
         queryset=Pillar.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, label=_("Pillars")

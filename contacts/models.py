@@ -22,7 +22,7 @@ from contacts.choices import (
     Stance,
 )
 from contacts.normalize import contact_value_key, organization_name_key, person_name_key
-from core.models import TimeStampedModel
+from core.models import TimeStampedModel, VersionedModel
 from core.permissions import VisibleToQuerySet
 
 
@@ -71,7 +71,7 @@ class PersonQuerySet(VisibleToQuerySet):
         )
 
 
-class Person(TimeStampedModel):
+class Person(VersionedModel, TimeStampedModel):
     """A stakeholder: a governor, member of Congress, business leader, association head, official...
 
     Public fields (office, party, term, committees) come from imports and are refreshed by them;
@@ -208,7 +208,7 @@ class OrganizationQuerySet(VisibleToQuerySet):
         )
 
 
-class Organization(TimeStampedModel):
+class Organization(VersionedModel, TimeStampedModel):
     """A company, association, office or agency the envoy works with."""
 
     name = models.CharField(_("name"), max_length=250, db_index=True)

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from contacts.choices import Chamber, ContactKind, OrganizationType, PersonKind, RecordSource
@@ -223,6 +224,9 @@ def congress_import(*, path: Path | str = CONGRESS_FILE, now: dt.datetime | None
         # A staff-set preferred name drives the match key, so recompute it after the public name changed.
         person.refresh_derived_fields()
     Person.objects.bulk_update(to_update, CONGRESS_FIELDS, batch_size=500)
+    # bulk_update bypasses save(): raise the version so an edit form opened before the import
+    # cannot write the old name or title back (docs/security.md, "Concurrent edits").
+    Person.objects.filter(pk__in=[p.pk for p in to_update]).update(version=F("version") + 1)
 
     ids = dict(Person.objects.filter(bioguide_id__in=[r["bioguide_id"] for r in rows]).values_list("bioguide_id", "pk"))
     Person.objects.filter(pk__in=ids.values()).update(imported_at=now)

@@ -14,6 +14,7 @@ from contacts.models import ContactPoint, Organization, Person, SavedSegment, St
 from contacts.normalize import contact_value_key
 from contacts.permissions import can_create, can_edit_organization, can_edit_person
 from contacts.selectors import clean_person_params
+from core.concurrency import version_check
 from core.errors import DomainError, DomainValidationError
 from core.roles import Role, has_role
 
@@ -96,10 +97,13 @@ def person_update(
     pillars: Iterable | None = None,
     tag_names: Iterable[str] | None = None,
     stance_reason: str = "",
+    expected_version: int | None = None,
 ) -> Person:
-    """Change a person; a stance change goes through the stance history."""
+    """Change a person; a stance change goes through the stance history. `expected_version` is the
+    version the editor read: if someone saved since, EditConflictError and nothing is written."""
     if not can_edit_person(actor, person):
         raise PermissionDeniedError("You can only edit people you own.")
+    version_check(instance=person, expected=expected_version, actor=actor)
     values = _owner_checked(actor=actor, values=dict(fields), record=person)
     stance = values.pop("stance", None)
     name_changed = any(k in values for k in ("first_name", "middle_name", "last_name", "suffix"))
@@ -157,9 +161,12 @@ def organization_update(
     fields: Mapping[str, Any],
     pillars: Iterable | None = None,
     tag_names: Iterable[str] | None = None,
+    expected_version: int | None = None,
 ) -> Organization:
+    """Change an organization; refused (EditConflictError) if saved by someone else since `expected_version`."""
     if not can_edit_organization(actor, organization):
         raise PermissionDeniedError("You can only edit organizations you own.")
+    version_check(instance=organization, expected=expected_version, actor=actor)
     for name, value in _owner_checked(actor=actor, values=dict(fields), record=organization).items():
         setattr(organization, name, value)
     organization.save()

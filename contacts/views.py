@@ -52,7 +52,7 @@ from contacts.spreadsheets import (
     spreadsheet_discard,
     spreadsheet_upload,
 )
-from core.errors import DomainError
+from core.errors import DomainError, EditConflictError
 from core.exports import csv_bytes, xlsx_bytes
 from core.pagination import LargeTablePaginator
 from core.permissions import Role, role_required
@@ -187,10 +187,12 @@ def _person_form_view(request, *, person: Person | None):
                     person_update(
                         actor=request.user, person=person, fields=form.model_fields(), states=data["states"],
                         pillars=data["pillars"], tag_names=form.tag_names(),
-                        stance_reason=data.get("stance_reason", ""),
+                        stance_reason=data.get("stance_reason", ""), expected_version=form.expected_version(),
                     )  # fmt: skip
                     messages.success(request, _("Stakeholder saved."))
                 return redirect("contacts:person-detail", pk=person.pk)
+            except EditConflictError as exc:
+                form = form.rebased(exc, user=request.user)
             except DomainError as exc:
                 form.add_error(None, exc.message)
     return render(request, "contacts/person_form.html", {"form": form, "person": person, "duplicates": duplicates})
@@ -397,9 +399,12 @@ def _organization_form_view(request, *, organization: Organization | None):
                     organization_update(
                         actor=request.user, organization=organization, fields=form.model_fields(),
                         pillars=data["pillars"], tag_names=form.tag_names(),
+                        expected_version=form.expected_version(),
                     )  # fmt: skip
                 messages.success(request, _("Organization saved."))
                 return redirect("contacts:organization-detail", pk=organization.pk)
+            except EditConflictError as exc:
+                form = form.rebased(exc, user=request.user)
             except DomainError as exc:
                 form.add_error(None, exc.message)
     return render(

@@ -55,7 +55,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from django.utils import timezone
 
 SETTING_NAME = "envoy.audit_context"
-IGNORED_COLUMNS = ("updated_at",)
+# Bookkeeping columns that change on every save: comparing rows leaves them out (see the trigger).
+IGNORED_COLUMNS = ("updated_at", "version")
 _WRITE_PREFIXES = ("insert", "update", "delete", "with", "merge")
 _SAFE_LABEL = re.compile(r"^[a-z0-9_.]+$")
 
@@ -346,7 +347,7 @@ def _install_wrapper(sender, connection, **kwargs) -> None:
 
 connection_created.connect(_install_wrapper, dispatch_uid="envoy-audit-wrapper")
 
-# Column "updated_at" is ignored when comparing rows (it changes on every save).
+# Columns "updated_at" and "version" are ignored when comparing rows (they change on every save).
 TRIGGER_FUNCTION_SQL = """
 CREATE OR REPLACE FUNCTION envoy_audit_row() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
@@ -374,7 +375,7 @@ BEGIN
     SELECT jsonb_object_agg(o.key, o.value), jsonb_object_agg(o.key, n.value)
       INTO before_values, after_values
       FROM jsonb_each(old_row) o JOIN jsonb_each(new_row) n ON n.key = o.key
-     WHERE o.value IS DISTINCT FROM n.value AND o.key <> 'updated_at';
+     WHERE o.value IS DISTINCT FROM n.value AND o.key NOT IN ('updated_at', 'version');
     IF before_values IS NULL THEN
       RETURN NULL;
     END IF;

@@ -38,3 +38,28 @@ class NotFoundError(DomainError):
 class ConflictError(DomainError):
     code = "conflict"
     status_code = 409
+
+
+class EditConflictError(ConflictError):
+    """Someone else saved the record after this editor read it (an optimistic-concurrency refusal).
+
+    `details` holds `current_version` and `your_version`, so an API client can re-read and retry;
+    a page names the other person's changes on the form. See core.concurrency.
+    """
+
+    code = "edit_conflict"
+    status_code = 409
+
+
+class PreconditionFailedError(EditConflictError):
+    """The same refusal when the client's version came in `If-Match`: HTTP says 412 for that."""
+
+    code = "precondition_failed"
+    status_code = 412
+
+
+class PreconditionRequiredError(DomainError):
+    """A PUT/PATCH that says neither which version it read (`If-Match`) nor `version` in the body."""
+
+    code = "precondition_required"
+    status_code = 428

@@ -14,6 +14,34 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class VersionedModel(models.Model):
+    """Abstract base for records people edit: `version` goes up on every save of an existing row.
+
+    An edit page or API client sends back the version it read; `core.concurrency.version_check`
+    refuses the save when the row has moved on, so a second editor never silently overwrites the
+    first (docs/security.md, "Concurrent edits"). The bump is `F("version") + 1`, so two saves can
+    never produce the same version, and it happens in `save()` so every save path (services, merge,
+    imports, admin) counts as a change. Queryset `.update()` and `bulk_update` bypass `save()`:
+    code that changes editable fields that way must bump the version itself.
+    """
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        bumped = not self._state.adding
+        if bumped:
+            self.version = models.F("version") + 1
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "version"}
+        super().save(*args, **kwargs)
+        if bumped:
+            self.refresh_from_db(fields=["version"])
+
+
 class OutboxMessage(models.Model):
     """A task to send to Celery, written in the same transaction as the change that needs it.
 

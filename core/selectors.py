@@ -16,7 +16,8 @@ from core.audit import TrackedModel, tracked_children, tracked_entry, tracked_mo
 from core.models import AuditEvent
 from core.roles import Role, has_role
 
-HISTORY_HIDDEN_COLUMNS = ("id", "created_at", "updated_at")
+# `version` (VersionedModel) is bookkeeping, like the timestamps: an insert records it, history hides it.
+HISTORY_HIDDEN_COLUMNS = ("id", "created_at", "updated_at", "version")
 # Longer values are cut in the history table (the full value stays in the audit log).
 HISTORY_VALUE_MAX_CHARS = 500
 LINK_ACTIONS = (AuditEvent.Action.ADD, AuditEvent.Action.REMOVE)
@@ -27,6 +28,10 @@ class HistoryChange:
     field: str
     before: str
     after: str
+    # The model field's name and the stored values, for code that compares them (edit conflicts).
+    name: str = ""
+    raw_before: object = None
+    raw_after: object = None
 
 
 @dataclass
@@ -114,7 +119,9 @@ def _entry(event: AuditEvent, tracked: TrackedModel, *, show_confidential: bool,
                 label = name
             text = _links_display(links)
             added = event.action == AuditEvent.Action.ADD
-            item.changes.append(HistoryChange(field=label, before="" if added else text, after=text if added else ""))
+            item.changes.append(
+                HistoryChange(field=label, before="" if added else text, after=text if added else "", name=name)
+            )
         return item
     by_column = {f.column: f for f in model._meta.concrete_fields}
     hidden = () if show_confidential else tracked.confidential_fields
@@ -132,7 +139,16 @@ def _entry(event: AuditEvent, tracked: TrackedModel, *, show_confidential: bool,
         summarize = column in summarized
         old = _display(model_field, before.get(column), summarize=summarize) if event.action != "insert" else ""
         new = _display(model_field, after.get(column), summarize=summarize) if event.action != "delete" else ""
-        item.changes.append(HistoryChange(field=label, before=old, after=new))
+        item.changes.append(
+            HistoryChange(
+                field=label,
+                before=old,
+                after=new,
+                name=model_field.name if model_field is not None else column,
+                raw_before=before.get(column),
+                raw_after=after.get(column),
+            )
+        )
     return item
 
 
@@ -231,3 +247,18 @@ def event_values(event: AuditEvent, side: str) -> dict | None:
         column: _summary(value) if column in summarized and value not in (None, "", [], {}) else value
         for column, value in values.items()
     }
+
+
+def changes_since(obj: models.Model, user, *, since: datetime) -> list[HistoryEntry]:
+    """What was saved on `obj` after `since` (oldest first), as `user` may see it: the changes an
+    editor who opened the record at `since` has not seen. Used to name the other person's change
+    when a save is refused (core.forms.VersionedFormMixin); unlike `history_for` it is not limited
+    to Leads, since the editor may see the record's current values anyway, and confidential columns
+    follow the same rule as history. One query.
+    """
+    entry = tracked_entry(type(obj))
+    if entry is None:
+        return []
+    events = AuditEvent.objects.filter(model=entry.label, object_id=str(obj.pk), at__gt=since).order_by("at", "id")
+    show_confidential = _confidential_visible(entry, user, obj)
+    return [_entry(event, entry, show_confidential=show_confidential) for event in events[:50]]

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contacts.choices import Stance
 from core import audit
-from core.models import TimeStampedModel
+from core.models import TimeStampedModel, VersionedModel
 from core.permissions import VisibleToQuerySet
 from core.roles import Role, has_role, role_of
 from outreach.choices import (
@@ -78,7 +78,7 @@ class InteractionQuerySet(VisibleToQuerySet):
 
 
 @audit.track()
-class Interaction(TimeStampedModel):
+class Interaction(VersionedModel, TimeStampedModel):
     """One contact with stakeholders: a meeting, call, email, event, site visit or letter.
 
     `confidential_notes` are readable by their author and Leads/Admins only: always read interactions

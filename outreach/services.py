@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from contacts.models import Organization, Person
 from contacts.selectors import segment_people
 from contacts.services import person_set_stance
+from core.concurrency import version_check
 from core.errors import ConflictError, DomainValidationError, PermissionDeniedError
 from core.jobs import job_enqueue
 from core.roles import Role, has_role
@@ -398,16 +399,25 @@ def interaction_can_edit(*, interaction: Interaction, user) -> bool:
     return has_role(user, Role.OFFICER) and interaction.created_by_id == user.pk
 
 
-@transaction.atomic
-def interaction_update(*, interaction: Interaction, actor, **changes) -> Interaction:
-    """Change the descriptive fields of an interaction (not who was there: log a new one for that)."""
-    if not interaction_can_edit(interaction=interaction, user=actor):
+def interaction_edit_authorize(*, interaction: Interaction, user) -> None:
+    """Refuse someone who may not edit the interaction (before asking them which version they read)."""
+    if not interaction_can_edit(interaction=interaction, user=user):
         raise PermissionDeniedError(_("Only the author or a Lead can change this interaction."))
+
+
+@transaction.atomic
+def interaction_update(
+    *, interaction: Interaction, actor, expected_version: int | None = None, **changes
+) -> Interaction:
+    """Change the descriptive fields of an interaction (not who was there: log a new one for that).
+    `expected_version` is the version the client read; a save by someone else since is refused."""
+    interaction_edit_authorize(interaction=interaction, user=actor)
     unknown = set(changes) - set(INTERACTION_EDITABLE_FIELDS)
     if unknown:
         raise DomainValidationError(
             _("These fields cannot be changed."), details={f: [_("Read-only.")] for f in unknown}
         )
+    version_check(instance=interaction, expected=expected_version, actor=actor)
     interaction = Interaction.objects.select_for_update().get(pk=interaction.pk)
     for field, value in changes.items():
         setattr(interaction, field, value)

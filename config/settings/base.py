@@ -234,7 +234,7 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exceptions.error_envelope_handler",
     "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": "2000/min"},
     "TEST_REQUEST_DEFAULT_FORMAT": "json",

@@ -15,6 +15,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular import openapi
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+
 ERROR_COMPONENT = "ErrorEnvelope"
 ERROR_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -37,8 +41,51 @@ DESCRIPTIONS = {
     "403": "Not signed in, or the role may not do this.",
     "404": "Not found, or not visible to this user.",
     "415": "Unsupported request content type.",
+    "409": "Someone saved the record after the `version` you sent; details name the change.",
+    "412": "Someone saved the record after the version in If-Match; details name the change.",
+    "428": "Neither If-Match nor `version` says which version you are changing.",
 }
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description='The ETag you read (`"3"`). Required unless the body has `version`.',
+)
+ETAG = OpenApiParameter(
+    "ETag",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    response=["200"],
+    description="The record's version; send it back in If-Match to change the record.",
+)
+
 HTTP_METHODS = {"get", "put", "post", "patch", "delete"}
+
+
+class AutoSchema(openapi.AutoSchema):
+    """Documents optimistic concurrency (core.api.concurrency) on every view that uses it."""
+
+    def _versioned(self) -> bool:
+        from core.api.concurrency import VersionedUpdateMixin
+
+        return isinstance(self.view, VersionedUpdateMixin)
+
+    def get_override_parameters(self):
+        parameters = super().get_override_parameters()
+        if not self._versioned():
+            return parameters
+        if self.method in ("PUT", "PATCH"):
+            return [*parameters, IF_MATCH, ETAG]
+        if self.method == "GET" and getattr(self.view, "action", None) == "retrieve":
+            return [*parameters, ETAG]
+        return parameters
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        if self._versioned() and self.method in ("PUT", "PATCH"):
+            for code in ("409", "412", "428"):
+                responses.setdefault(code, {"description": DESCRIPTIONS[code]})
+        return responses
 
 
 def _error_statuses(operation: dict[str, Any]) -> list[str]:

@@ -15,6 +15,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from contacts.models import Organization, Person, SavedSegment
+from core.api.concurrency import VersionedWriteSerializer
 from outreach.choices import InteractionKind
 from outreach.models import Campaign, CampaignTarget, Commitment, FollowUp, Interaction
 from trade.models import Pillar, State
@@ -97,11 +98,12 @@ class InteractionSerializer(ConfidentialNotesMixin, serializers.ModelSerializer)
             "created_by",
             "created_at",
             "is_synthetic",
+            "version",
         ]
         read_only_fields = ["created_at"]
 
 
-class InteractionUpdateSerializer(ConfidentialNotesMixin, serializers.ModelSerializer):
+class InteractionUpdateSerializer(ConfidentialNotesMixin, VersionedWriteSerializer, serializers.ModelSerializer):
     confidential_notes = ConfidentialNotesField(required=False, allow_blank=True)
 
     class Meta:
@@ -115,6 +117,7 @@ class InteractionUpdateSerializer(ConfidentialNotesMixin, serializers.ModelSeria
             "confidential_notes",
             "sentiment",
             "asks",
+            "version",
         ]
         extra_kwargs = {"occurred_at": {"validators": [MinValueValidator(EARLIEST_OCCURRED_AT)]}}
 

@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from contacts.selectors import segments_for
+from core.api.concurrency import VersionedUpdateMixin
 from core.api.pagination import LargeTablePagination
 from core.errors import NotFoundError
 from core.roles import Role
@@ -28,13 +29,17 @@ from trade.models import Pillar, State
 
 
 class InteractionViewSet(
+    VersionedUpdateMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Interactions. `confidential_notes` is returned only to its author and to Leads/Admins."""
+    """Interactions. `confidential_notes` is returned only to its author and to Leads/Admins.
+
+    A PATCH says which version it changes: `If-Match` with the ETag a GET returned, or `version`
+    in the body (428 without either; 412/409 when someone saved since)."""
 
     serializer_class = InteractionSerializer
     filterset_class = InteractionFilterSet
@@ -67,7 +72,15 @@ class InteractionViewSet(
         interaction = self.get_object()
         serializer = InteractionUpdateSerializer(interaction, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        services.interaction_update(interaction=interaction, actor=request.user, **serializer.validated_data)
+        changes = dict(serializer.validated_data)
+        services.interaction_edit_authorize(interaction=interaction, user=request.user)
+        self.versioned_write(
+            instance=interaction,
+            validated_data=changes,
+            write=lambda expected: services.interaction_update(
+                interaction=interaction, actor=request.user, expected_version=expected, **changes
+            ),
+        )
         return Response(InteractionSerializer(self._reloaded(interaction.pk)).data)
 
 

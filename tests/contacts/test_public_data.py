@@ -109,6 +109,17 @@ def test_reimport_updates_public_fields_and_retires_members_no_longer_listed(pub
     assert Person.objects.count() == 537 + 51
 
 
+def test_reimport_that_changes_public_fields_raises_the_version(public_people):
+    changed = Person.objects.get(bioguide_id="M001153")
+    unchanged = Person.objects.get(bioguide_id="S001198")
+    Person.objects.filter(pk=changed.pk).update(party="Independent")
+
+    congress_import()
+
+    assert Person.objects.get(pk=changed.pk).version == changed.version + 1
+    assert Person.objects.get(pk=unchanged.pk).version == unchanged.version
+
+
 def test_governors_import_creates_office_position_and_flags_rows_to_verify(public_people):
     whitmer = Person.objects.get(kind=PersonKind.GOVERNOR, states__code="MI")
     assert whitmer.last_name == "Whitmer"

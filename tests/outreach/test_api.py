@@ -74,7 +74,9 @@ def test_list_filters(api_for, viewer):
 
 def test_author_can_patch_own_interaction(api_for, officer):
     interaction = InteractionFactory(created_by=officer)
-    response = api_for(officer).patch(f"/api/interactions/{interaction.pk}/", {"summary": "Corrected"})
+    response = api_for(officer).patch(
+        f"/api/interactions/{interaction.pk}/", {"summary": "Corrected", "version": interaction.version}
+    )
     assert response.status_code == 200
     assert response.json()["summary"] == "Corrected"
 
@@ -209,7 +211,10 @@ def test_interaction_before_1900_is_refused(api_for, officer):
     assert Interaction.objects.count() == 0
     interaction = InteractionFactory(people=[person], created_by=officer)
     before = interaction.occurred_at
-    patched = api.patch(f"/api/interactions/{interaction.pk}/", {"occurred_at": "0487-05-05T22:36:33Z"})
+    patched = api.patch(
+        f"/api/interactions/{interaction.pk}/",
+        {"occurred_at": "0487-05-05T22:36:33Z", "version": interaction.version},
+    )
     assert patched.status_code == 400
     assert list(patched.json()["error"]["details"]) == ["occurred_at"]
     interaction.refresh_from_db()

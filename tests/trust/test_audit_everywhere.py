@@ -12,6 +12,7 @@ from django.db import connection
 from django.utils import timezone
 
 from core import audit
+from core.forms import VersionedFormMixin
 from core.models import AuditEvent
 from core.roles import Role
 from core.selectors import history_for
@@ -85,7 +86,12 @@ def test_api_write_is_recorded_with_before_and_after(officer, api_for):
     created = client.post(
         "/api/interactions/", {"kind": "call", "people": [person.pk], "summary": "first"}, format="json"
     ).json()
-    client.patch(f"/api/interactions/{created['id']}/", {"summary": "second"}, format="json")
+    client.patch(
+        f"/api/interactions/{created['id']}/",
+        {"summary": "second"},
+        format="json",
+        HTTP_IF_MATCH=f'"{created["version"]}"',
+    )
     events = _events("outreach.interaction", object_id=str(created["id"]), action__in=["insert", "update"])
     assert [e.action for e in events] == ["insert", "update"]
     assert (events[1].before, events[1].after) == ({"summary": "first"}, {"summary": "second"})
@@ -271,7 +277,14 @@ def test_person_history_records_officer_edit(officer, client_for, lead):
     person = PersonFactory(owner=officer, first_name="Ann", last_name="Audit", kind="other")
     client_for(officer).post(
         f"/stakeholders/{person.pk}/edit/",
-        {"first_name": "Ann", "last_name": "Audit", "kind": "other", "stance": person.stance, "title": "Mayor"},
+        {
+            "first_name": "Ann",
+            "last_name": "Audit",
+            "kind": "other",
+            "stance": person.stance,
+            "title": "Mayor",
+            "version": VersionedFormMixin.version_token(person.version),
+        },
     )
     history = history_for(person, lead)
     assert history is not None and history[0].actor == "officer"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from contacts.models import Organization, Person, SavedSegment
+from core.forms import VersionedFormMixin
 from core.roles import Role
 from outreach.models import Campaign, FollowUp, Interaction
 from tests.contacts.factories import PersonFactory, SavedSegmentFactory
@@ -121,7 +122,7 @@ def test_interaction_patch_cannot_rewrite_who_or_author(officer, lead, api_for):
     interaction = InteractionFactory(created_by=officer, people=[person])
     response = api_for(officer).patch(
         f"/api/interactions/{interaction.pk}/",
-        {"summary": "new", "created_by": lead.pk, "people": [other.pk], "is_synthetic": False},
+        {"summary": "new", "created_by": lead.pk, "people": [other.pk], "is_synthetic": False, "version": 1},
         format="json",
     )
     assert response.status_code == 200, response.json()
@@ -200,7 +201,14 @@ def test_officer_cannot_hand_their_record_to_someone_else(officer, lead, client_
     person = PersonFactory(owner=officer, first_name="Kim", last_name="Owned", kind="other")
     response = client_for(officer).post(
         f"/stakeholders/{person.pk}/edit/",
-        {"first_name": "Kim", "last_name": "Owned", "kind": "other", "stance": person.stance, "owner": lead.pk},
+        {
+            "first_name": "Kim",
+            "last_name": "Owned",
+            "kind": "other",
+            "stance": person.stance,
+            "owner": lead.pk,
+            "version": VersionedFormMixin.version_token(person.version),
+        },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     person.refresh_from_db()
@@ -216,6 +224,7 @@ def test_lead_may_reassign_owner(officer, lead, client_for):
             "org_type": "company",
             "canadian_link": organization.canadian_link,
             "owner": officer.pk,
+            "version": VersionedFormMixin.version_token(organization.version),
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
