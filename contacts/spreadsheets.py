@@ -39,6 +39,7 @@ from contacts.choices import (
 from contacts.duplicates import organization_duplicates_for, person_duplicates_for
 from contacts.models import ContactPoint, Organization, Person, Position, SpreadsheetImport
 from contacts.normalize import email_key, organization_name_key
+from contacts.ownership import staff_changes_mark
 from contacts.permissions import can_create, can_edit_organization, can_edit_person, can_see_staff_notes
 from contacts.services import PermissionDeniedError, tags_from_names
 from core.errors import DomainValidationError
@@ -55,6 +56,9 @@ ORGANIZATION_COLUMNS = [
 ]  # fmt: skip
 PERSON_TEXT_FIELDS = ("honorific", "first_name", "middle_name", "last_name", "suffix", "preferred_name", "title", "bio")
 MAX_ROWS = 5000
+MAX_CANDIDATES = 3
+CHOICE_NEW = "new"
+TITLE_NEW_POSITION = "new_position"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 TRUE_WORDS = {"1", "true", "yes", "y", "x"}
 
@@ -123,6 +127,10 @@ class RowPlan:
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     values: dict[str, Any] = field(default_factory=dict)
+    # Possible matches by name (no id or email matched): the user confirms one or chooses "new".
+    candidates: list[dict[str, Any]] = field(default_factory=list)
+    # The matched person's current title at the row's organization, when the row gives another one.
+    title_change: dict[str, str] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -134,6 +142,8 @@ class RowPlan:
             "matched_by": self.matched_by,
             "errors": self.errors,
             "warnings": self.warnings,
+            "candidates": self.candidates,
+            "title_change": self.title_change,
         }
 
 
@@ -215,7 +225,7 @@ def _common(plan: RowPlan, data: dict[str, str], lookups: _Lookups) -> None:
     )
 
 
-def _plan_person(number: int, data: dict[str, str], lookups: _Lookups, user) -> RowPlan:
+def _plan_person(number: int, data: dict[str, str], lookups: _Lookups, user, choice: str = "") -> RowPlan:
     first, last = data.get("first_name", ""), data.get("last_name", "")
     plan = RowPlan(row=number, label=f"{first} {last}".strip() or "(no name)")
     if not last:
@@ -260,24 +270,49 @@ def _plan_person(number: int, data: dict[str, str], lookups: _Lookups, user) -> 
         match, matched_by = lookups.by_ref[plan.values["external_id"]], "external id"
     elif plan.values["email"] and email_key(plan.values["email"]) in lookups.by_email:
         match, matched_by = lookups.by_email[email_key(plan.values["email"])], "email"
+    elif last:
+        match, matched_by = _name_match(plan, first=first, last=last, organization=organization, choice=choice)
     if match is not None:
         plan.action, plan.match_id, plan.match_label, plan.matched_by = "update", match.pk, str(match), matched_by
         if not can_edit_person(user, match):
             plan.errors.append(f"Matches {match} by {matched_by}, whom your role cannot edit.")
-    elif last:
-        candidates = person_duplicates_for(
+        _plan_title_change(plan, person=match, organization=organization)
+    return plan
+
+
+def _name_match(
+    plan: RowPlan, *, first: str, last: str, organization: Organization | None, choice: str
+) -> tuple[Person | None, str]:
+    """A row without an id or email matches on the duplicate detector's rule (normalised name plus a
+    shared state or organization). The best candidate is taken unless the user chose another one or
+    "new" in the preview, so importing the same file again never duplicates anyone."""
+    found = [
+        c
+        for c in person_duplicates_for(
             first_name=first,
             last_name=last,
             state_ids=[s.pk for s in plan.values["states"]],
             organization_ids=[organization.pk] if organization else [],
-            phones=[plan.values["phone"]],
         )
-        for candidate in candidates[:3]:
-            plan.warnings.append(f"Possible duplicate of {candidate.record} ({'; '.join(candidate.reasons)}).")
-    return plan
+        if any(reason.startswith("same name") for reason in c.reasons)
+    ][:MAX_CANDIDATES]
+    plan.candidates = [{"id": c.record.pk, "label": str(c.record), "reasons": c.reasons} for c in found]
+    if not found or choice == CHOICE_NEW:
+        return None, ""
+    chosen = next((c for c in found if choice == f"match:{c.record.pk}"), found[0])
+    return chosen.record, "; ".join(chosen.reasons)
 
 
-def _plan_organization(number: int, data: dict[str, str], lookups: _Lookups, user) -> RowPlan:
+def _plan_title_change(plan: RowPlan, *, person: Person, organization: Organization | None) -> None:
+    new_title = plan.values["organization_title"]
+    if organization is None or not new_title:
+        return
+    current = next((p for p in person.positions.all() if p.organization_id == organization.pk and p.is_current), None)
+    if current is not None and current.title != new_title:
+        plan.title_change = {"from": current.title, "to": new_title, "organization": str(organization)}
+
+
+def _plan_organization(number: int, data: dict[str, str], lookups: _Lookups, user, choice: str = "") -> RowPlan:
     name = data.get("name", "").strip()
     plan = RowPlan(row=number, label=name or "(no name)")
     if not name:
@@ -320,14 +355,19 @@ def _plan_organization(number: int, data: dict[str, str], lookups: _Lookups, use
     return plan
 
 
-def build_plans(*, kind: str, rows: list[tuple[int, dict[str, str]]], user) -> list[RowPlan]:
+def build_plans(
+    *, kind: str, rows: list[tuple[int, dict[str, str]]], user, choices: dict[int, str] | None = None
+) -> list[RowPlan]:
+    """Plan every row. `choices` are the user's answers in the preview, per row number: which
+    possible match a row without id or email is ("match:<id>", or "new")."""
     columns = PEOPLE_COLUMNS if kind == ImportKind.PEOPLE else ORGANIZATION_COLUMNS
     required = "last_name" if kind == ImportKind.PEOPLE else "name"
     if rows and required not in rows[0][1]:
         raise SpreadsheetError(f"The header row must include “{required}”. Known columns: {', '.join(columns)}.")
     lookups = _Lookups(kind=kind, rows=rows)
     planner = _plan_person if kind == ImportKind.PEOPLE else _plan_organization
-    plans = [planner(number, data, lookups, user) for number, data in rows]
+    choices = choices or {}
+    plans = [planner(number, data, lookups, user, choices.get(number, "")) for number, data in rows]
     seen: dict[tuple[str, str], int] = {}
     for plan in plans:
         for key_name in ("external_id", "email"):
@@ -374,8 +414,18 @@ def spreadsheet_upload(*, user, kind: str, upload) -> SpreadsheetImport:
 
 
 @transaction.atomic
-def spreadsheet_apply(*, record: SpreadsheetImport, user) -> dict[str, int]:
-    """Apply a previewed import whose rows are all valid; returns created / updated counts."""
+def spreadsheet_apply(
+    *,
+    record: SpreadsheetImport,
+    user,
+    matches: dict[int, str] | None = None,
+    titles: dict[int, str] | None = None,
+) -> dict[str, int]:
+    """Apply a previewed import whose rows are all valid; returns created / updated counts.
+
+    `matches` (per row number: "match:<id>" or "new") confirms the preview's possible matches;
+    `titles` (per row number: "update" or "new_position") says whether a changed title updates the
+    person's current position there or ends it and starts a new one (default: update)."""
     if record.uploaded_by_id != user.pk:
         raise PermissionDeniedError("Only the person who uploaded the file can apply it.")
     record = SpreadsheetImport.objects.select_for_update().get(pk=record.pk)
@@ -383,7 +433,8 @@ def spreadsheet_apply(*, record: SpreadsheetImport, user) -> dict[str, int]:
         raise DomainValidationError("This import was already applied or discarded.")
     with record.file.open("rb") as handle:
         content = handle.read()
-    plans = build_plans(kind=record.kind, rows=read_rows(content=content, filename=record.file.name), user=user)
+    rows = read_rows(content=content, filename=record.file.name)
+    plans = build_plans(kind=record.kind, rows=rows, user=user, choices=matches)
     if any(plan.errors for plan in plans):
         record.preview = _summary(plans)
         record.save(update_fields=["preview", "updated_at"])
@@ -391,7 +442,7 @@ def spreadsheet_apply(*, record: SpreadsheetImport, user) -> dict[str, int]:
     created = updated = 0
     for plan in plans:
         if record.kind == ImportKind.PEOPLE:
-            _apply_person(plan, user=user)
+            _apply_person(plan, user=user, new_position=(titles or {}).get(plan.row) == TITLE_NEW_POSITION)
         else:
             _apply_organization(plan, user=user)
         created += plan.action == "create"
@@ -422,24 +473,28 @@ def _contact_points(owner_field: str, owner, values: dict[str, Any]) -> None:
             )
 
 
-def _apply_person(plan: RowPlan, *, user) -> None:
-    from contacts.services import person_set_stance
+def _apply_person(plan: RowPlan, *, user, new_position: bool = False) -> None:
+    from contacts.choices import AssessmentSource
+    from contacts.services import person_set_influence, person_set_stance
 
     values = plan.values
+    now = timezone.now()
     if plan.match_id:
         person = Person.objects.get(pk=plan.match_id)
+        before = {name: getattr(person, name) for name in [*values["fields"], "full_name"]}
         for name, value in values["fields"].items():
             setattr(person, name, value)
         if values["fields"].get("first_name") or values["fields"].get("last_name"):
             person.full_name = ""
+            person.refresh_derived_fields()
+        # What a spreadsheet changes is a staff edit: a later public import does not overwrite it.
+        staff_changes_mark(record=person, before=before, actor=user, at=now)
     else:
         person = Person(source=RecordSource.SPREADSHEET, owner=user, **values["fields"])
-    if values["influence"] is not None:
-        person.influence = values["influence"]
     if values["external_id"]:
         person.external_ids = {**person.external_ids, "ref": values["external_id"]}
     person.is_synthetic = person.is_synthetic or values["is_synthetic"]
-    person.imported_at = timezone.now()
+    person.imported_at = now
     person.save()
     person.states.add(*values["states"])
     person.pillars.add(*values["pillars"])
@@ -453,14 +508,38 @@ def _apply_person(plan: RowPlan, *, user) -> None:
         )  # fmt: skip
         values["organization"] = organization
     if organization is not None:
-        Position.objects.get_or_create(
-            person=person,
-            organization=organization,
-            is_current=True,
-            defaults={"title": values["organization_title"] or person.title or "—"},
-        )
+        _position_for(person=person, organization=organization, values=values, user=user, new_position=new_position)
+    reason = "Spreadsheet import."
     if values["stance"] and values["stance"] != person.stance:
-        person_set_stance(person=person, stance=values["stance"], actor=user, reason="Spreadsheet import.")
+        person_set_stance(
+            person=person, stance=values["stance"], actor=user, reason=reason, source=AssessmentSource.SPREADSHEET
+        )
+    if values["influence"] is not None and values["influence"] != person.influence:
+        person_set_influence(
+            person=person, influence=values["influence"], actor=user, reason=reason,
+            rationale=person.influence_rationale, source=AssessmentSource.SPREADSHEET,
+        )  # fmt: skip
+
+
+def _position_for(*, person: Person, organization: Organization, values: dict, user, new_position: bool) -> None:
+    """The person's current position at the organization carries the row's title: updated in place,
+    or (when the user chose it in the preview) ended today and followed by a new one."""
+    title = values["organization_title"] or person.title or "—"
+    current = Position.objects.filter(person=person, organization=organization, is_current=True).first()
+    if current is None:
+        Position.objects.create(person=person, organization=organization, is_current=True, title=title)
+    elif current.title != title and values["organization_title"]:
+        if new_position:
+            current.is_current, current.end_date = False, timezone.localdate()
+            current.save(update_fields=["is_current", "end_date", "updated_at"])
+            Position.objects.create(
+                person=person, organization=organization, is_current=True, title=title, start_date=timezone.localdate()
+            )
+        else:
+            before = {"title": current.title}
+            current.title = title
+            staff_changes_mark(record=current, before=before, actor=user)
+            current.save(update_fields=["title", "field_owners", "updated_at"])
 
 
 def _apply_organization(plan: RowPlan, *, user) -> None:

@@ -316,7 +316,10 @@ def import_preview_view(request, token: str):
             messages.info(request, _("Import discarded; nothing was changed."))
             return redirect("contacts:import-upload")
         try:
-            result = spreadsheet_apply(record=record, user=request.user)
+            result = spreadsheet_apply(
+                record=record, user=request.user, matches=_row_answers(request.POST, "match_"),
+                titles=_row_answers(request.POST, "title_"),
+            )  # fmt: skip
         except DomainError as exc:
             messages.error(request, exc.message)
             return redirect("contacts:import-preview", token=token)
@@ -336,6 +339,15 @@ def import_preview_view(request, token: str):
             "clean": preview.get("counts", {}).get("error", 1) == 0 and record.status == ImportStatus.PREVIEWED,
         },
     )
+
+
+def _row_answers(data: QueryDict, prefix: str) -> dict[int, str]:
+    """The preview's per-row answers (`match_12=new`, `title_12=new_position`) by row number."""
+    return {
+        int(key[len(prefix) :]): value
+        for key, value in data.items()
+        if key.startswith(prefix) and key[len(prefix) :].isdigit()
+    }
 
 
 @role_required(Role.VIEWER)
