@@ -174,9 +174,9 @@ def person_update(
 
     Compared with the stored row, not with `person`: a bound ModelForm has already copied the
     submitted values onto the instance it was given."""
-    if not can_edit_person(actor, person):
-        raise PermissionDeniedError("You can only edit people you own.")
     stored = Person.objects.select_for_update().get(pk=person.pk)
+    if not can_edit_person(actor, stored):
+        raise PermissionDeniedError("You can only edit people you own.")
     values = _owner_checked(actor=actor, values=dict(fields), record=stored)
     stance = values.pop("stance", None)
     influence_given = "influence" in values or "influence_rationale" in values
@@ -251,9 +251,9 @@ def organization_update(
     pillars: Iterable | None = None,
     tag_names: Iterable[str] | None = None,
 ) -> Organization:
-    if not can_edit_organization(actor, organization):
-        raise PermissionDeniedError("You can only edit organizations you own.")
     stored = Organization.objects.select_for_update().get(pk=organization.pk)
+    if not can_edit_organization(actor, stored):
+        raise PermissionDeniedError("You can only edit organizations you own.")
     values = _owner_checked(actor=actor, values=dict(fields), record=stored)
     before = {name: getattr(stored, name) for name in values if name != "owner"}
     for name, value in values.items():
