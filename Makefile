@@ -4,6 +4,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
+# `make run PORT=8001` serves on another port.
+PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: run test install install-dev lint security migrate data clean-var
@@ -31,7 +33,7 @@ data: migrate
 run: data
 	$(MANAGE) ensure_demo_user
 	$(MANAGE) collectstatic --noinput -v 0
-	$(MANAGE) runstack
+	$(MANAGE) runstack --addr 127.0.0.1:$(PORT)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

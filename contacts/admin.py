@@ -4,17 +4,21 @@ from contacts.models import (
     Committee,
     CommitteeMembership,
     ContactPoint,
+    InfluenceEntry,
     MergeRecord,
     Organization,
     OrganizationStatePresence,
     Person,
     Position,
+    PublicDataRelease,
     Relationship,
     SavedSegment,
+    SourceChange,
     SpreadsheetImport,
     StanceEntry,
     Tag,
 )
+from contacts.ownership import staff_changes_mark
 from core.admin import LargeTableAdminMixin
 
 
@@ -31,11 +35,40 @@ class PositionInline(admin.TabularInline):
     fields = ("organization", "title", "start_date", "end_date", "is_current")
 
 
-class StanceEntryInline(admin.TabularInline):
-    model = StanceEntry
+class _HistoryInline(admin.TabularInline):
+    """Stance and influence change only through their service (the person's edit page, interactions,
+    imports), which keeps the current value right; the admin shows the history read-only."""
+
     extra = 0
-    fields = ("stance", "set_at", "set_by", "reason")
-    autocomplete_fields = ("set_by",)
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class StanceEntryInline(_HistoryInline):
+    model = StanceEntry
+    fields = ("stance", "set_at", "recorded_at", "source", "set_by", "reason")
+
+
+class InfluenceEntryInline(_HistoryInline):
+    model = InfluenceEntry
+    fields = ("influence", "rationale", "set_at", "recorded_at", "source", "set_by", "reason")
+
+
+class StaffOwnedAdminMixin:
+    """Fields changed in the admin are staff edits too: a re-import must not overwrite them."""
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            stored = type(obj).objects.get(pk=obj.pk)
+            names = [f.name for f in obj._meta.concrete_fields if f.name in form.changed_data]
+            before = {name: getattr(stored, name) for name in names}
+            staff_changes_mark(record=obj, before=before, actor=request.user)
+        super().save_model(request, obj, form, change)
 
 
 class CommitteeMembershipInline(admin.TabularInline):
@@ -52,7 +85,7 @@ class RelationshipInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(LargeTableAdminMixin, admin.ModelAdmin):
+class PersonAdmin(LargeTableAdminMixin, StaffOwnedAdminMixin, admin.ModelAdmin):
     list_display = (
         "full_name", "kind", "title", "party", "stance", "influence", "owner", "is_current_office_holder",
         "needs_verification", "is_synthetic",
@@ -70,8 +103,13 @@ class PersonAdmin(LargeTableAdminMixin, admin.ModelAdmin):
     search_fields = ("full_name", "preferred_name", "title", "bioguide_id", "openstates_id")
     autocomplete_fields = ("owner", "tags")
     filter_horizontal = ("states", "pillars")
-    readonly_fields = ("name_key", "imported_at", "created_at", "updated_at")
-    inlines = [PositionInline, ContactPointInline, StanceEntryInline, CommitteeMembershipInline, RelationshipInline]
+    readonly_fields = (
+        "name_key", "imported_at", "created_at", "updated_at", "stance", "influence", "influence_rationale",
+    )  # fmt: skip
+    inlines = [
+        PositionInline, ContactPointInline, StanceEntryInline, InfluenceEntryInline, CommitteeMembershipInline,
+        RelationshipInline,
+    ]  # fmt: skip
 
 
 class PresenceInline(admin.TabularInline):
@@ -80,7 +118,7 @@ class PresenceInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(LargeTableAdminMixin, admin.ModelAdmin):
+class OrganizationAdmin(LargeTableAdminMixin, StaffOwnedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "org_type", "hq_state", "canadian_link", "website", "owner", "is_synthetic")
     list_filter = ("org_type", "canadian_link", "source", "is_synthetic")
     list_select_related = ("hq_state", "owner")
@@ -97,13 +135,43 @@ class TagAdmin(admin.ModelAdmin):
     search_fields = ("name",)
 
 
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(StanceEntry)
-class StanceEntryAdmin(LargeTableAdminMixin, admin.ModelAdmin):
-    list_display = ("person", "stance", "set_at", "set_by")
-    list_filter = ("stance",)
+class StanceEntryAdmin(LargeTableAdminMixin, _ReadOnlyAdmin):
+    list_display = ("person", "stance", "set_at", "recorded_at", "source", "set_by")
+    list_filter = ("stance", "source")
     list_select_related = ("person", "set_by")
     search_fields = ("person__full_name", "reason")
-    autocomplete_fields = ("person", "set_by")
+
+
+@admin.register(InfluenceEntry)
+class InfluenceEntryAdmin(LargeTableAdminMixin, _ReadOnlyAdmin):
+    list_display = ("person", "influence", "set_at", "recorded_at", "source", "set_by")
+    list_filter = ("influence", "source")
+    list_select_related = ("person", "set_by")
+    search_fields = ("person__full_name", "reason")
+
+
+@admin.register(SourceChange)
+class SourceChangeAdmin(LargeTableAdminMixin, _ReadOnlyAdmin):
+    """Reviewed on the Leads' source-changes page, which applies the decision; listed here read-only."""
+
+    list_display = ("__str__", "field", "release", "status", "created_at", "resolved_by")
+    list_filter = ("status",)
+    list_select_related = ("person", "organization", "position__person", "position__organization", "resolved_by")
+
+
+@admin.register(PublicDataRelease)
+class PublicDataReleaseAdmin(_ReadOnlyAdmin):
+    list_display = ("label", "source", "created_at")
+    list_filter = ("source",)
 
 
 @admin.register(OrganizationStatePresence)
@@ -125,7 +193,7 @@ class ContactPointAdmin(LargeTableAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Position)
-class PositionAdmin(LargeTableAdminMixin, admin.ModelAdmin):
+class PositionAdmin(LargeTableAdminMixin, StaffOwnedAdminMixin, admin.ModelAdmin):
     list_display = ("person", "title", "organization", "start_date", "is_current")
     list_filter = ("is_current", "organization__org_type")
     list_select_related = ("person", "organization")

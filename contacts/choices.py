@@ -94,3 +94,19 @@ class ImportStatus(models.TextChoices):
     PREVIEWED = "previewed", _("Previewed")
     APPLIED = "applied", _("Applied")
     DISCARDED = "discarded", _("Discarded")
+
+
+class AssessmentSource(models.TextChoices):
+    """Where an entry in a person's stance or influence history came from."""
+
+    STAFF_EDIT = "staff_edit", _("Edited by staff")
+    INTERACTION = "interaction", _("Observed in an interaction")
+    SPREADSHEET = "spreadsheet", _("Spreadsheet import")
+    MERGE = "merge", _("Merged record")
+    ADMIN = "admin", _("Admin site")
+
+
+class SourceChangeStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for review")
+    ACCEPTED = "accepted", _("Source value accepted")
+    KEPT = "kept", _("Staff value kept")

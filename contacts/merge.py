@@ -18,10 +18,11 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 
-from contacts.choices import MergeKind, Stance
+from contacts.choices import AssessmentSource, MergeKind, Stance
 from contacts.models import (
     CommitteeMembership,
     ContactPoint,
+    InfluenceEntry,
     MergeRecord,
     Organization,
     OrganizationStatePresence,
@@ -31,7 +32,7 @@ from contacts.models import (
     StanceEntry,
 )
 from contacts.permissions import can_merge
-from contacts.services import PermissionDeniedError
+from contacts.services import PermissionDeniedError, person_assessments_refresh, person_set_stance
 from core.errors import DomainValidationError
 
 MergeHook = Callable[..., dict[str, int] | None]
@@ -108,6 +109,7 @@ def _merge_people(*, keep: Person, duplicate: Person) -> dict[str, int]:
     moved["positions"] = Position.objects.filter(person=duplicate).update(person=keep)
     moved["contact_points"] = ContactPoint.objects.filter(person=duplicate).update(person=keep)
     moved["stance_entries"] = StanceEntry.objects.filter(person=duplicate).update(person=keep)
+    moved["influence_entries"] = InfluenceEntry.objects.filter(person=duplicate).update(person=keep)
     # An edge between the two records would point from the kept person to itself: it says nothing.
     moved["relationships_between_the_two_removed"] = (
         Relationship.objects.filter(from_person=duplicate, to_person=keep).delete()[0]
@@ -127,8 +129,6 @@ def _merge_people(*, keep: Person, duplicate: Person) -> dict[str, int]:
         moved[relation] = len(extra)
 
     _fill_blanks(keep, duplicate, PERSON_FILL_FIELDS)
-    if keep.stance == Stance.UNKNOWN and duplicate.stance != Stance.UNKNOWN:
-        keep.stance = duplicate.stance
     if duplicate.notes:
         keep.notes = f"{keep.notes}\n\n{duplicate.notes}".strip()
     keep.is_current_office_holder = keep.is_current_office_holder or duplicate.is_current_office_holder
@@ -144,6 +144,14 @@ def _merge_people(*, keep: Person, duplicate: Person) -> dict[str, int]:
         for name, value in unique_ids.items():
             setattr(keep, name, value)
     keep.save()
+    # Both histories are now the kept person's: the stance rule picks the current values from them.
+    person_assessments_refresh(person=keep)
+    if keep.stance == Stance.UNKNOWN and duplicate.stance != Stance.UNKNOWN:
+        # The duplicate's stance had no history: bring it over as a dated entry.
+        person_set_stance(
+            person=keep, stance=duplicate.stance, actor=None, reason=f"Kept from the merged record “{duplicate}”.",
+            source=AssessmentSource.MERGE,
+        )  # fmt: skip
     return moved
 
 

@@ -6,9 +6,11 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contacts.choices import (
+    AssessmentSource,
     CanadianLink,
     Chamber,
     ContactKind,
@@ -19,6 +21,7 @@ from contacts.choices import (
     PersonKind,
     RecordSource,
     RelationshipKind,
+    SourceChangeStatus,
     Stance,
 )
 from contacts.normalize import contact_value_key, organization_name_key, person_name_key
@@ -62,6 +65,12 @@ class PersonQuerySet(VisibleToQuerySet):
             models.Prefetch("positions", queryset=Position.objects.select_related("organization")),
             "contact_points",
             models.Prefetch("stance_history", queryset=StanceEntry.objects.select_related("set_by")),
+            models.Prefetch("influence_history", queryset=InfluenceEntry.objects.select_related("set_by")),
+            models.Prefetch(
+                "source_changes",
+                queryset=SourceChange.objects.filter(status=SourceChangeStatus.PENDING),
+                to_attr="pending_source_changes",
+            ),
             models.Prefetch(
                 "relationships_out",
                 queryset=Relationship.objects.select_related("to_person", "to_organization"),
@@ -132,6 +141,10 @@ class Person(VersionedModel, TimeStampedModel):
     needs_verification = models.BooleanField(_("needs verification"), default=False)
     verification_note = models.CharField(_("verification note"), max_length=500, blank=True)
     is_synthetic = models.BooleanField(_("synthetic"), default=False, db_index=True)
+    field_owners = models.JSONField(
+        _("field ownership"), default=dict, blank=True, editable=False,
+        help_text=_("Per field: who set the current value, a public release or staff (see contacts.ownership)."),
+    )  # fmt: skip
 
     objects = PersonQuerySet.as_manager()
 
@@ -171,26 +184,68 @@ class Person(VersionedModel, TimeStampedModel):
         return self.preferred_name or self.full_name
 
 
-class StanceEntry(TimeStampedModel):
-    """One dated entry in a person's stance history: who set it, when and why."""
+class AssessmentEntry(TimeStampedModel):
+    """A dated observation of a staff judgement about a person (stance, influence).
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="stance_history")
-    stance = models.CharField(max_length=12, choices=Stance.choices)
+    `set_at` is when the judgement was observed (a meeting's date for an interaction), `recorded_at`
+    when it was written down. The person's current value is the entry observed last, ties broken by
+    the one recorded last, so an entry that arrives late with an older date never overrides a newer
+    one (contacts.assessments owns that rule).
+    """
+
     set_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    set_at = models.DateTimeField()
+    set_at = models.DateTimeField(_("observed at"))
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    source = models.CharField(
+        _("source"), max_length=20, choices=AssessmentSource.choices, default=AssessmentSource.STAFF_EDIT
+    )
     reason = models.TextField(blank=True)
 
     # Audit history: shown on the person's page too.
     audit_parents = ("person",)
 
     class Meta:
-        ordering = ["-set_at", "-id"]
+        abstract = True
+        ordering = ["-set_at", "-recorded_at", "-id"]
+
+
+class StanceEntry(AssessmentEntry):
+    """One dated entry in a person's stance history: who set it, when, from where and why."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="stance_history")
+    stance = models.CharField(max_length=12, choices=Stance.choices)
+
+    class Meta(AssessmentEntry.Meta):
         verbose_name_plural = "stance entries"
+        indexes = [models.Index(fields=["person", "-set_at", "-recorded_at"], name="stanceentry_current_idx")]
 
     def __str__(self) -> str:
         return f"{self.person}: {self.stance} ({self.set_at:%Y-%m-%d})"
+
+
+class InfluenceEntry(AssessmentEntry):
+    """One dated entry in a person's influence history (1 to 5, or cleared)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="influence_history")
+    influence = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    rationale = models.TextField(blank=True)
+
+    class Meta(AssessmentEntry.Meta):
+        verbose_name_plural = "influence entries"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(influence__isnull=True) | Q(influence__gte=1, influence__lte=5),
+                name="influenceentry_influence_1_to_5",
+            ),
+        ]
+        indexes = [models.Index(fields=["person", "-set_at", "-recorded_at"], name="influenceentry_current_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.person}: influence {self.influence or '—'} ({self.set_at:%Y-%m-%d})"
 
 
 class OrganizationQuerySet(VisibleToQuerySet):
@@ -205,6 +260,11 @@ class OrganizationQuerySet(VisibleToQuerySet):
             "children",
             models.Prefetch("relationships_in", queryset=Relationship.objects.select_related("from_person")),
             models.Prefetch("merge_records", queryset=MergeRecord.objects.select_related("actor")),
+            models.Prefetch(
+                "source_changes",
+                queryset=SourceChange.objects.filter(status=SourceChangeStatus.PENDING),
+                to_attr="pending_source_changes",
+            ),
         )
 
 
@@ -234,6 +294,10 @@ class Organization(VersionedModel, TimeStampedModel):
     source_detail = models.CharField(_("source checked against"), max_length=500, blank=True)
     external_ids = models.JSONField(default=dict, blank=True)
     is_synthetic = models.BooleanField(_("synthetic"), default=False, db_index=True)
+    field_owners = models.JSONField(
+        _("field ownership"), default=dict, blank=True, editable=False,
+        help_text=_("Per field: who set the current value, a public release or staff (see contacts.ownership)."),
+    )  # fmt: skip
 
     objects = OrganizationQuerySet.as_manager()
 
@@ -319,6 +383,10 @@ class Position(TimeStampedModel):
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
     is_current = models.BooleanField(default=True, db_index=True)
+    field_owners = models.JSONField(
+        _("field ownership"), default=dict, blank=True, editable=False,
+        help_text=_("Per field: who set the current value, a public release or staff (see contacts.ownership)."),
+    )  # fmt: skip
 
     # Audit history: shown on the person's and the organization's pages too.
     audit_parents = ("person", "organization")
@@ -483,3 +551,94 @@ class SpreadsheetImport(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.original_name} ({self.get_status_display()})"
+
+
+class SourceChangeQuerySet(VisibleToQuerySet):
+    def pending(self) -> SourceChangeQuerySet:
+        return self.filter(status=SourceChangeStatus.PENDING)
+
+    def with_list_relations(self) -> SourceChangeQuerySet:
+        return self.select_related("person", "organization", "position__person", "position__organization")
+
+
+class SourceChange(TimeStampedModel):
+    """A public release's new value for a field staff changed: kept aside for a Lead to review.
+
+    A re-import never overwrites a staff value; it records what the source now says here, one
+    pending row per record and field (a later release updates it). Accepting writes the source value
+    and hands the field back to the source; keeping ours leaves the staff value, and the same source
+    value is not raised again.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, null=True, blank=True, related_name="source_changes")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="source_changes"
+    )
+    position = models.ForeignKey(
+        Position, on_delete=models.CASCADE, null=True, blank=True, related_name="source_changes"
+    )
+    field = models.CharField(_("field"), max_length=60)
+    staff_value = models.JSONField(_("staff value"), null=True, blank=True)
+    source_value = models.JSONField(_("source value"), null=True, blank=True)
+    release = models.CharField(_("release"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=10, choices=SourceChangeStatus.choices, default=SourceChangeStatus.PENDING
+    )
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SourceChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(person__isnull=False) & Q(organization__isnull=True) & Q(position__isnull=True))
+                | (Q(person__isnull=True) & Q(organization__isnull=False) & Q(position__isnull=True))
+                | (Q(person__isnull=True) & Q(organization__isnull=True) & Q(position__isnull=False)),
+                name="sourcechange_one_record",
+            ),
+            *(
+                models.UniqueConstraint(
+                    fields=[owner, "field"],
+                    condition=Q(status=SourceChangeStatus.PENDING, **{f"{owner}__isnull": False}),
+                    name=f"sourcechange_one_pending_{owner}_field",
+                )
+                for owner in ("person", "organization", "position")
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "-created_at"], name="sourcechange_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.record}: {self.field} ({self.get_status_display()})"
+
+    @property
+    def record(self) -> Person | Organization | Position:
+        return self.person or self.organization or self.position
+
+    @property
+    def field_label(self) -> str:
+        return str(type(self.record)._meta.get_field(self.field).verbose_name)
+
+
+class PublicDataRelease(TimeStampedModel):
+    """A bundled public-data file as loaded once: the loader skips a source whose checksum it has seen.
+
+    `label` names the release in field ownership and source changes ("congress sha256:3f2a…").
+    """
+
+    source = models.CharField(_("source"), max_length=40)
+    checksum = models.CharField(_("SHA-256 of the files"), max_length=64)
+    label = models.CharField(_("label"), max_length=200)
+    report = models.TextField(_("what the load did"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "checksum"], name="publicdatarelease_unique_source_checksum")
+        ]
+
+    def __str__(self) -> str:
+        return self.label

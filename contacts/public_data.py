@@ -2,14 +2,20 @@
 
 Each import matches records by their public external id (Bioguide id, Open States id, seed id), refreshes
 only public fields (office, party, term, committees, public contact points) and never touches what staff
-entered (stance, influence, owner, tags, notes, staff contact points, preferred name). People who left
-office become former office holders; nobody is deleted. Every import returns an `ImportReport`.
+entered (stance, influence, owner, tags, notes, staff contact points, preferred name). A public field
+staff corrected keeps the staff value: the source's new value waits for review (contacts.ownership).
+People who left office become former office holders; nobody is deleted. Every import returns an
+`ImportReport`.
+
+`load_public_data` (every deployment runs it) calls the `load_*` functions, which record each bundled
+file's checksum as a `PublicDataRelease` and do nothing when that release was already loaded.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,8 +35,10 @@ from contacts.models import (
     OrganizationStatePresence,
     Person,
     Position,
+    PublicDataRelease,
 )
 from contacts.normalize import contact_value_key, person_name_key, split_full_name
+from contacts.ownership import source_changes_record, source_values_apply
 from trade.models import Pillar, State
 
 DATA_DIR = Path(settings.BASE_DIR) / "data"
@@ -46,7 +54,7 @@ SEED_KEY = "seed"
 CONGRESS_FIELDS = [
     "honorific", "first_name", "middle_name", "last_name", "suffix", "full_name", "name_key", "kind", "title",
     "office", "party", "chamber", "district", "term_start", "term_end", "is_current_office_holder",
-    "source_detail",
+    "source_detail", "field_owners",
 ]  # fmt: skip
 
 
@@ -60,6 +68,7 @@ class ImportReport:
     unchanged: int = 0
     retired: int = 0
     flagged: int = 0
+    for_review: int = 0
     skipped: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
@@ -69,6 +78,8 @@ class ImportReport:
         )
         if self.flagged:
             text += f", {self.flagged} flagged for verification"
+        if self.for_review:
+            text += f", {self.for_review} staff-edited fields kept with the source's new value for review"
         if self.skipped:
             text += f", {len(self.skipped)} skipped ({'; '.join(self.skipped[:5])})"
         return text + "."
@@ -86,6 +97,18 @@ def _date(value: str) -> dt.date | None:
 def _ordinal(number: int) -> str:
     suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
     return f"{number}{suffix}"
+
+
+def file_checksum(*paths: Path | str) -> str:
+    """SHA-256 over the files' bytes, in order: one release of a source."""
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(Path(path).read_bytes())
+    return digest.hexdigest()
+
+
+def release_label(source: str, *paths: Path | str) -> str:
+    return f"{source} sha256:{file_checksum(*paths)[:12]}"
 
 
 def _apply(obj: Any, values: dict[str, Any]) -> bool:
@@ -161,15 +184,20 @@ def _sync_states(*, person_ids_states: dict[int, set[int]]) -> set[int]:
 
 
 @transaction.atomic
-def congress_import(*, path: Path | str = CONGRESS_FILE, now: dt.datetime | None = None) -> ImportReport:
+def congress_import(
+    *, path: Path | str = CONGRESS_FILE, now: dt.datetime | None = None, release: str = ""
+) -> ImportReport:
     """Members of Congress by Bioguide id: create, refresh public fields, retire those no longer listed."""
     now = now or timezone.now()
+    release = release or release_label("congress", path)
     report = ImportReport(label="Congress")
     states = {state.code: state for state in State.objects.all()}
     rows = _rows(Path(path))
     existing = {p.bioguide_id: p for p in Person.objects.filter(bioguide_id__isnull=False)}
     to_create: list[Person] = []
     to_update: list[Person] = []
+    owners_only: list[Person] = []
+    for_review = []
     wanted_states: dict[str, int] = {}
     wanted_points: dict[str, list[tuple[str, str, str]]] = {}
     for row in rows:
@@ -207,15 +235,23 @@ def congress_import(*, path: Path | str = CONGRESS_FILE, now: dt.datetime | None
             "term_start": _date(row["term_start"]),
             "term_end": _date(row["term_end"]),
             "is_current_office_holder": True,
-            "source_detail": CONGRESS_SOURCE,
         }
         person = existing.get(bioguide)
         if person is None:
-            person = Person(bioguide_id=bioguide, source=RecordSource.PUBLIC_IMPORT, imported_at=now, **values)
+            person = Person(
+                bioguide_id=bioguide, source=RecordSource.PUBLIC_IMPORT, imported_at=now, source_detail=CONGRESS_SOURCE
+            )
+            source_values_apply(record=person, values=values, release=release)
             person.refresh_derived_fields()
             to_create.append(person)
-        elif _apply(person, values):
-            to_update.append(person)
+        else:
+            changed, owners_changed, review = source_values_apply(record=person, values=values, release=release)
+            changed |= _apply(person, {"source_detail": CONGRESS_SOURCE})
+            for_review.extend(review)
+            if changed:
+                to_update.append(person)
+            elif owners_changed:
+                owners_only.append(person)
         if state is not None:
             wanted_states[bioguide] = state.pk
         wanted_points[bioguide] = [(ContactKind.WEBSITE, "Official website", row["url"])]
@@ -227,6 +263,9 @@ def congress_import(*, path: Path | str = CONGRESS_FILE, now: dt.datetime | None
     # bulk_update bypasses save(): raise the version so an edit form opened before the import
     # cannot write the old name or title back (docs/security.md, "Concurrent edits").
     Person.objects.filter(pk__in=[p.pk for p in to_update]).update(version=F("version") + 1)
+    # Records loaded before fields had owners learn which release their values came from.
+    Person.objects.bulk_update(owners_only, ["field_owners"], batch_size=500)
+    report.for_review = source_changes_record(for_review)
 
     ids = dict(Person.objects.filter(bioguide_id__in=[r["bioguide_id"] for r in rows]).values_list("bioguide_id", "pk"))
     Person.objects.filter(pk__in=ids.values()).update(imported_at=now)
@@ -323,35 +362,44 @@ def _committee_chamber(code: str) -> str:
     return Chamber.SENATE if code.startswith("S") else Chamber.HOUSE
 
 
-def _governors_office(*, state: State, website: str) -> Organization:
+def _governors_office(*, state: State, website: str, release: str, for_review: list) -> Organization:
     office = Organization.objects.filter(**{f"external_ids__{GOVERNOR_OFFICE_KEY}": state.code}).first()
     values = {
         "name": f"Office of the Governor of {state.name}",
         "org_type": OrganizationType.GOVERNORS_OFFICE,
         "hq_state": state,
-        "source": office.source if office else RecordSource.PUBLIC_IMPORT,
-        "source_detail": GOVERNORS_SOURCE,
     }
     if website:
         values["website"] = website
     if office is None:
-        office = Organization(external_ids={GOVERNOR_OFFICE_KEY: state.code}, **values)
+        office = Organization(
+            external_ids={GOVERNOR_OFFICE_KEY: state.code}, source=RecordSource.PUBLIC_IMPORT,
+            source_detail=GOVERNORS_SOURCE,
+        )  # fmt: skip
+        source_values_apply(record=office, values=values, release=release)
         office.save()
-    elif _apply(office, values):
-        office.save()
+    else:
+        changed, owners_changed, review = source_values_apply(record=office, values=values, release=release)
+        for_review.extend(review)
+        if _apply(office, {"source_detail": GOVERNORS_SOURCE}) or changed or owners_changed:
+            office.save()
     OrganizationStatePresence.objects.get_or_create(organization=office, state=state)
     return office
 
 
 @transaction.atomic
-def governors_import(*, path: Path | str = GOVERNORS_FILE, now: dt.datetime | None = None) -> ImportReport:
+def governors_import(
+    *, path: Path | str = GOVERNORS_FILE, now: dt.datetime | None = None, release: str = ""
+) -> ImportReport:
     """Governors, each with their governor's office (Organization) and a current Position there.
 
     Rows whose note asks to verify are flagged (`needs_verification`) until staff clear the flag; a flag
     staff cleared comes back only when the note itself changes.
     """
     now = now or timezone.now()
+    release = release or release_label("governors", path)
     report = ImportReport(label="Governors")
+    for_review: list = []
     states = {state.code: state for state in State.objects.all()}
     current_governors = list(
         Person.objects.filter(kind=PersonKind.GOVERNOR, is_current_office_holder=True).prefetch_related("states")
@@ -362,7 +410,7 @@ def governors_import(*, path: Path | str = GOVERNORS_FILE, now: dt.datetime | No
         if state is None:
             report.skipped.append(f"unknown state {row['state']}")
             continue
-        office = _governors_office(state=state, website=row["website_url"])
+        office = _governors_office(state=state, website=row["website_url"], release=release, for_review=for_review)
         name_key = person_name_key(first_name=row["given_name"], last_name=row["family_name"])
         person = None
         if row["openstates_id"]:
@@ -388,18 +436,23 @@ def governors_import(*, path: Path | str = GOVERNORS_FILE, now: dt.datetime | No
             "term_start": _date(row["role_start_date"]),
             "term_end": _date(row["role_end_date"]),
             "is_current_office_holder": True,
+        }
+        identity = {
             "openstates_id": row["openstates_id"] or (person.openstates_id if person else None),
             "source_detail": f"{GOVERNORS_SOURCE}; {row['source']}" if row["source"] else GOVERNORS_SOURCE,
         }
         note = row["note"]
         if person is None:
-            person = Person(source=RecordSource.PUBLIC_IMPORT, imported_at=now, **values)
+            person = Person(source=RecordSource.PUBLIC_IMPORT, imported_at=now, **identity)
+            source_values_apply(record=person, values=values, release=release)
             person.verification_note = note
             person.needs_verification = "verify" in note.lower()
             person.save()
             report.created += 1
         else:
-            changed = _apply(person, values)
+            changed, _owners_changed, review = source_values_apply(record=person, values=values, release=release)
+            for_review.extend(review)
+            changed |= _apply(person, identity)
             if note != person.verification_note:
                 person.verification_note = note
                 person.needs_verification = "verify" in note.lower()
@@ -413,12 +466,13 @@ def governors_import(*, path: Path | str = GOVERNORS_FILE, now: dt.datetime | No
         report.flagged += person.needs_verification
         matched.add(person.pk)
         person.states.add(state)
-        Position.objects.update_or_create(
-            person=person,
-            organization=office,
-            is_current=True,
-            defaults={"title": "Governor", "start_date": values["term_start"]},
-        )
+        position = Position.objects.filter(person=person, organization=office, is_current=True).first()
+        position = position or Position(person=person, organization=office, is_current=True)
+        position_values = {"title": "Governor", "start_date": values["term_start"]}
+        changed, owners_changed, review = source_values_apply(record=position, values=position_values, release=release)
+        for_review.extend(review)
+        if position.pk is None or changed or owners_changed:
+            position.save()
         # Anyone else still holding this governor's office has left it.
         Position.objects.filter(organization=office, is_current=True, title="Governor").exclude(person=person).update(
             is_current=False, end_date=values["term_start"] or now.date()
@@ -441,13 +495,16 @@ def governors_import(*, path: Path | str = GOVERNORS_FILE, now: dt.datetime | No
         is_current=True
     ).update(is_current=False, end_date=now.date())
     report.retired = retiring.update(is_current_office_holder=False, updated_at=now)
+    report.for_review = source_changes_record(for_review)
     return report
 
 
 @transaction.atomic
-def organizations_seed_import(*, path: Path | str = ORGANIZATIONS_FILE) -> ImportReport:
+def organizations_seed_import(*, path: Path | str = ORGANIZATIONS_FILE, release: str = "") -> ImportReport:
     """The starter set of real organizations (data/organizations/), matched by their seed id."""
+    release = release or release_label("organizations", path)
     report = ImportReport(label="Starter organizations")
+    for_review: list = []
     states = {state.code: state for state in State.objects.all()}
     pillars = {pillar.code: pillar for pillar in Pillar.objects.all()}
     for row in _rows(Path(path)):
@@ -458,35 +515,74 @@ def organizations_seed_import(*, path: Path | str = ORGANIZATIONS_FILE) -> Impor
             "website": row["website"],
             "description": row["description"],
             "hq_state": hq_state,
-            "source_detail": f"{row['source_url']} (checked {row['checked_on']})",
         }
+        source_detail = f"{row['source_url']} (checked {row['checked_on']})"
         organization = Organization.objects.filter(**{f"external_ids__{SEED_KEY}": row["seed_id"]}).first()
         if organization is None:
             organization = Organization(
-                external_ids={SEED_KEY: row["seed_id"]}, source=RecordSource.PUBLIC_IMPORT, **values
+                external_ids={SEED_KEY: row["seed_id"]}, source=RecordSource.PUBLIC_IMPORT, source_detail=source_detail
             )
+            source_values_apply(record=organization, values=values, release=release)
             organization.save()
             report.created += 1
-        elif _apply(organization, values):
-            organization.save()
-            report.updated += 1
         else:
-            report.unchanged += 1
+            changed, owners_changed, review = source_values_apply(record=organization, values=values, release=release)
+            for_review.extend(review)
+            changed |= _apply(organization, {"source_detail": source_detail})
+            if changed or owners_changed:
+                organization.save()
+            if changed:
+                report.updated += 1
+            else:
+                report.unchanged += 1
         wanted = [pillars[code] for code in row["pillars"].split(";") if code in pillars]
         organization.pillars.add(*wanted)
         if hq_state is not None:
             OrganizationStatePresence.objects.get_or_create(organization=organization, state=hq_state)
+    report.for_review = source_changes_record(for_review)
     return report
 
 
+def _load_release(*, source: str, paths: list[Path], stdout, run) -> None:
+    """Run `run(release=label)` once per release of a source: a file already loaded does no work, so
+    every deployment can call the loaders and only a changed bundled file touches stakeholder rows."""
+    checksum = file_checksum(*paths)
+    label = f"{source} sha256:{checksum[:12]}"
+    if PublicDataRelease.objects.filter(source=source, checksum=checksum).exists():
+        stdout.write(f"{label}: already loaded, nothing to do.")
+        return
+    with transaction.atomic():
+        reports = run(release=label)
+        if not any(report.skipped for report in reports):
+            # A load that skipped rows (reference data missing, say) is tried again next time.
+            text = " ".join(str(report) for report in reports)
+            PublicDataRelease.objects.create(source=source, checksum=checksum, label=label, report=text)
+    for report in reports:
+        stdout.write(str(report))
+
+
 def load_congress(*, stdout) -> None:
-    stdout.write(str(congress_import()))
-    stdout.write(str(committees_import()))
+    _load_release(
+        source="congress",
+        paths=[CONGRESS_FILE, COMMITTEES_FILE],
+        stdout=stdout,
+        run=lambda release: [congress_import(release=release), committees_import()],
+    )
 
 
 def load_governors(*, stdout) -> None:
-    stdout.write(str(governors_import()))
+    _load_release(
+        source="governors",
+        paths=[GOVERNORS_FILE],
+        stdout=stdout,
+        run=lambda release: [governors_import(release=release)],
+    )
 
 
 def load_organizations(*, stdout) -> None:
-    stdout.write(str(organizations_seed_import()))
+    _load_release(
+        source="organizations",
+        paths=[ORGANIZATIONS_FILE],
+        stdout=stdout,
+        run=lambda release: [organizations_seed_import(release=release)],
+    )

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from contacts.filters import PERSON_FILTER_KEYS, OrganizationFilterSet, PersonFilterSet
-from contacts.models import Organization, Person, SavedSegment
+from contacts.models import Organization, Person, SavedSegment, SourceChange
 
 
 def clean_person_params(params: Any) -> dict[str, str]:
@@ -65,3 +65,8 @@ def person_trade_summary(*, person: Person) -> dict:
     rows = list(exposure_state_totals(scenario=scenario).filter(state_id__in=state_ids)) if state_ids else []
     base_year = rows[0].snapshot.base_year if rows else None
     return {"scenario": scenario, "base_year": base_year, "rows": rows}
+
+
+def source_changes_pending(*, user) -> QuerySet[SourceChange]:
+    """Public releases' new values for fields staff changed, oldest first: the Leads' review list."""
+    return SourceChange.objects.visible_to(user).pending().with_list_relations().order_by("created_at", "id")

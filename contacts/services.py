@@ -9,13 +9,23 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from contacts.choices import ContactKind, RecordSource, Stance
-from contacts.models import ContactPoint, Organization, Person, SavedSegment, StanceEntry, Tag
+from contacts.choices import AssessmentSource, ContactKind, RecordSource, SourceChangeStatus, Stance
+from contacts.models import (
+    ContactPoint,
+    InfluenceEntry,
+    Organization,
+    Person,
+    SavedSegment,
+    SourceChange,
+    StanceEntry,
+    Tag,
+)
 from contacts.normalize import contact_value_key
+from contacts.ownership import SOURCE, staff_changes_mark
 from contacts.permissions import can_create, can_edit_organization, can_edit_person
 from contacts.selectors import clean_person_params
 from core.concurrency import version_check
-from core.errors import DomainError, DomainValidationError
+from core.errors import ConflictError, DomainError, DomainValidationError
 from core.roles import Role, has_role
 
 
@@ -40,21 +50,78 @@ def tags_from_names(names: Iterable[str]) -> list[Tag]:
     return [Tag.objects.get_or_create(name=name)[0] for name in cleaned]
 
 
+CURRENT_ENTRY_ORDER = ("-set_at", "-recorded_at", "-id")
+
+
+def _lock(person: Person) -> None:
+    # Two writers adding entries for one person queue here, so each recomputes from all entries.
+    list(Person.objects.select_for_update().filter(pk=person.pk).values_list("pk", flat=True))
+
+
 @transaction.atomic
 def person_set_stance(
-    *, person: Person, stance: str, actor, reason: str = "", when: dt.datetime | None = None
+    *,
+    person: Person,
+    stance: str,
+    actor,
+    reason: str = "",
+    when: dt.datetime | None = None,
+    source: str = AssessmentSource.STAFF_EDIT,
 ) -> StanceEntry:
-    """Record a dated stance entry (who, when, why) and make it the person's current stance."""
+    """The one way to change a stance: add a dated entry (observed when, recorded when, by whom, from
+    where, why), then make the current stance the entry observed last (ties: recorded last)."""
     if stance not in Stance.values:
-        raise DomainValidationError(f"Unknown stance: {stance}")
+        raise DomainValidationError(f"Unknown stance: {stance}", details={"stance": ["Not a known stance."]})
+    _lock(person)
+    now = timezone.now()
     entry = StanceEntry.objects.create(
-        person=person, stance=stance, set_by=actor, set_at=when or timezone.now(), reason=reason
+        person=person, stance=stance, set_by=actor, set_at=when or now, recorded_at=now, source=source, reason=reason
     )
-    latest = StanceEntry.objects.filter(person=person).order_by("-set_at", "-id").first()
-    if latest is not None and person.stance != latest.stance:
-        person.stance = latest.stance
-        person.save(update_fields=["stance", "updated_at"])
+    person_assessments_refresh(person=person)
     return entry
+
+
+@transaction.atomic
+def person_set_influence(
+    *,
+    person: Person,
+    influence: int | None,
+    actor,
+    rationale: str = "",
+    reason: str = "",
+    when: dt.datetime | None = None,
+    source: str = AssessmentSource.STAFF_EDIT,
+) -> InfluenceEntry:
+    """Influence follows the stance rule: a dated entry, the one observed last is current."""
+    if influence is not None and not (isinstance(influence, int) and 1 <= influence <= 5):
+        raise DomainValidationError(
+            "Influence must be a whole number from 1 to 5.", details={"influence": ["From 1 to 5."]}
+        )
+    _lock(person)
+    now = timezone.now()
+    entry = InfluenceEntry.objects.create(
+        person=person, influence=influence, rationale=rationale, set_by=actor, set_at=when or now,
+        recorded_at=now, source=source, reason=reason,
+    )  # fmt: skip
+    person_assessments_refresh(person=person)
+    return entry
+
+
+def person_assessments_refresh(*, person: Person) -> None:
+    """Make the person's stance and influence those of their latest entries (entries win over the row)."""
+    stance = StanceEntry.objects.filter(person=person).order_by(*CURRENT_ENTRY_ORDER).first()
+    influence = InfluenceEntry.objects.filter(person=person).order_by(*CURRENT_ENTRY_ORDER).first()
+    current = Person.objects.filter(pk=person.pk).values("stance", "influence", "influence_rationale").get()
+    wanted = dict(current)
+    if stance is not None:
+        wanted["stance"] = stance.stance
+    if influence is not None:
+        wanted["influence"], wanted["influence_rationale"] = influence.influence, influence.rationale
+    for name, value in wanted.items():
+        setattr(person, name, value)
+    changed = [name for name, value in wanted.items() if current[name] != value]
+    if changed:
+        person.save(update_fields=[*changed, "updated_at"])
 
 
 @transaction.atomic
@@ -75,6 +142,7 @@ def person_create(
         raise PermissionDeniedError("Your role cannot add stakeholders.")
     values = _owner_checked(actor=actor, values=dict(fields))
     stance = values.pop("stance", Stance.UNKNOWN) or Stance.UNKNOWN
+    influence, rationale = values.pop("influence", None), values.pop("influence_rationale", "")
     person = Person(source=source, **values)
     person.full_name = ""
     person.save()
@@ -84,6 +152,10 @@ def person_create(
     _add_contact_points(person=person, emails=emails, phones=phones, source=source)
     if stance != Stance.UNKNOWN:
         person_set_stance(person=person, stance=stance, actor=actor, reason=stance_reason or "Set when created.")
+    if influence is not None or rationale:
+        person_set_influence(
+            person=person, influence=influence, rationale=rationale or "", actor=actor, reason="Set when created."
+        )
     return person
 
 
@@ -99,28 +171,49 @@ def person_update(
     stance_reason: str = "",
     expected_version: int | None = None,
 ) -> Person:
-    """Change a person; a stance change goes through the stance history. `expected_version` is the
-    version the editor read: if someone saved since, EditConflictError and nothing is written."""
-    if not can_edit_person(actor, person):
+    """Change a person. Fields that change become staff-owned (a re-import will not overwrite them);
+    stance and influence changes go through their dated history.
+
+    Compared with the stored row, not with `person`: a bound ModelForm has already copied the
+    submitted values onto the instance it was given. `expected_version` is the version the editor
+    read: if someone saved since, EditConflictError and nothing is written."""
+    stored = Person.objects.select_for_update().get(pk=person.pk)
+    if not can_edit_person(actor, stored):
         raise PermissionDeniedError("You can only edit people you own.")
-    version_check(instance=person, expected=expected_version, actor=actor)
-    values = _owner_checked(actor=actor, values=dict(fields), record=person)
+    version_check(instance=stored, expected=expected_version, actor=actor)
+    values = _owner_checked(actor=actor, values=dict(fields), record=stored)
     stance = values.pop("stance", None)
+    influence_given = "influence" in values or "influence_rationale" in values
+    influence = values.pop("influence", stored.influence)
+    rationale = values.pop("influence_rationale", stored.influence_rationale) or ""
     name_changed = any(k in values for k in ("first_name", "middle_name", "last_name", "suffix"))
+    tracked = [name for name in values if name != "owner"] + (["full_name"] if name_changed else [])
+    before = {name: getattr(stored, name) for name in tracked}
     for name, value in values.items():
-        setattr(person, name, value)
+        setattr(stored, name, value)
     if name_changed:
-        person.full_name = ""
-    person.save()
+        stored.full_name = ""
+        stored.refresh_derived_fields()
+    staff_changes_mark(record=stored, before=before, actor=actor)
+    stored.save()
     if states is not None:
-        person.states.set(states)
+        stored.states.set(states)
     if pillars is not None:
-        person.pillars.set(pillars)
+        stored.pillars.set(pillars)
     if tag_names is not None:
-        person.tags.set(tags_from_names(tag_names))
-    if stance and stance != person.stance:
-        person_set_stance(person=person, stance=stance, actor=actor, reason=stance_reason)
-    return person
+        stored.tags.set(tags_from_names(tag_names))
+    if stance and stance != stored.stance:
+        person_set_stance(person=stored, stance=stance, actor=actor, reason=stance_reason)
+    if influence_given and (influence, rationale) != (stored.influence, stored.influence_rationale):
+        person_set_influence(person=stored, influence=influence, rationale=rationale, actor=actor, reason=stance_reason)
+    _refresh_from(person, stored)
+    return stored
+
+
+def _refresh_from(target, source) -> None:
+    """Give the caller's instance the saved values (views render from it after the service)."""
+    for field in source._meta.concrete_fields:
+        setattr(target, field.attname, getattr(source, field.attname))
 
 
 def _add_contact_points(*, person: Person, emails: Iterable[str], phones: Iterable[str], source: str) -> None:
@@ -164,12 +257,17 @@ def organization_update(
     expected_version: int | None = None,
 ) -> Organization:
     """Change an organization; refused (EditConflictError) if saved by someone else since `expected_version`."""
-    if not can_edit_organization(actor, organization):
+    stored = Organization.objects.select_for_update().get(pk=organization.pk)
+    if not can_edit_organization(actor, stored):
         raise PermissionDeniedError("You can only edit organizations you own.")
-    version_check(instance=organization, expected=expected_version, actor=actor)
-    for name, value in _owner_checked(actor=actor, values=dict(fields), record=organization).items():
-        setattr(organization, name, value)
-    organization.save()
+    version_check(instance=stored, expected=expected_version, actor=actor)
+    values = _owner_checked(actor=actor, values=dict(fields), record=stored)
+    before = {name: getattr(stored, name) for name in values if name != "owner"}
+    for name, value in values.items():
+        setattr(stored, name, value)
+    staff_changes_mark(record=stored, before=before, actor=actor)
+    stored.save()
+    _refresh_from(organization, stored)
     if pillars is not None:
         organization.pillars.set(pillars)
     if tag_names is not None:
@@ -205,3 +303,25 @@ def segment_delete(*, segment: SavedSegment, actor) -> None:
     if segment.owner_id != actor.pk:
         raise PermissionDeniedError("Only the owner can delete a segment.")
     segment.delete()
+
+
+@transaction.atomic
+def source_change_resolve(*, change: SourceChange, actor, accept: bool) -> SourceChange:
+    """A Lead accepts the source's new value (the field goes back to the source) or keeps ours."""
+    if not has_role(actor, Role.LEAD):
+        raise PermissionDeniedError("Only Leads and Admins review source changes.")
+    change = SourceChange.objects.select_for_update().get(pk=change.pk)
+    if change.status != SourceChangeStatus.PENDING:
+        raise ConflictError("This source change was already reviewed.")
+    record = change.record
+    if accept:
+        field = type(record)._meta.get_field(change.field)
+        setattr(record, field.attname, field.to_python(change.source_value))
+        record.field_owners = {**record.field_owners, change.field: {"by": SOURCE, "release": change.release}}
+        if isinstance(record, Person) and change.field in {"first_name", "middle_name", "last_name", "suffix"}:
+            record.full_name = ""
+        record.save()
+    change.status = SourceChangeStatus.ACCEPTED if accept else SourceChangeStatus.KEPT
+    change.resolved_by, change.resolved_at = actor, timezone.now()
+    change.save(update_fields=["status", "resolved_by", "resolved_at", "updated_at"])
+    return change

@@ -40,6 +40,7 @@ from contacts.choices import (
 from contacts.duplicates import PersonDescription, PersonDuplicateIndex, organization_duplicates_for
 from contacts.models import ContactPoint, Organization, Person, Position, SpreadsheetImport
 from contacts.normalize import email_key, organization_name_key
+from contacts.ownership import staff_changes_mark
 from contacts.permissions import can_create, can_edit_organization, can_edit_person, can_see_staff_notes
 from contacts.services import PermissionDeniedError, tags_from_names
 from core.errors import DomainValidationError
@@ -57,6 +58,9 @@ ORGANIZATION_COLUMNS = [
 ]  # fmt: skip
 PERSON_TEXT_FIELDS = ("honorific", "first_name", "middle_name", "last_name", "suffix", "preferred_name", "title", "bio")
 MAX_ROWS = 5000
+MAX_CANDIDATES = 3
+CHOICE_NEW = "new"
+TITLE_NEW_POSITION = "new_position"
 TRUE_WORDS = {"1", "true", "yes", "y", "x"}
 
 
@@ -140,6 +144,12 @@ class RowPlan:
     warnings: list[str] = field(default_factory=list)
     values: dict[str, Any] = field(default_factory=dict)
     duplicate_check: PersonDescription | None = None
+    # Possible matches by name (no id or email matched): the user confirms one or chooses "new".
+    candidates: list[dict[str, Any]] = field(default_factory=list)
+    # The matched person's current title at the row's organization, when the row gives another one.
+    title_change: dict[str, str] = field(default_factory=dict)
+    # The user's answer in the preview for a row matched by name: "match:<id>" or "new".
+    match_choice: str = ""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -151,6 +161,8 @@ class RowPlan:
             "matched_by": self.matched_by,
             "errors": self.errors,
             "warnings": self.warnings,
+            "candidates": self.candidates,
+            "title_change": self.title_change,
         }
 
 
@@ -232,7 +244,7 @@ def _common(plan: RowPlan, data: dict[str, str], lookups: _Lookups) -> None:
     )
 
 
-def _plan_person(number: int, data: dict[str, str], lookups: _Lookups, user) -> RowPlan:
+def _plan_person(number: int, data: dict[str, str], lookups: _Lookups, user, choice: str = "") -> RowPlan:
     first, last = data.get("first_name", ""), data.get("last_name", "")
     plan = RowPlan(row=number, label=f"{first} {last}".strip() or "(no name)")
     if not last:
@@ -281,8 +293,10 @@ def _plan_person(number: int, data: dict[str, str], lookups: _Lookups, user) -> 
         plan.action, plan.match_id, plan.match_label, plan.matched_by = "update", match.pk, str(match), matched_by
         if not can_edit_person(user, match):
             plan.errors.append(f"Matches {match} by {matched_by}, whom your role cannot edit.")
+        _plan_title_change(plan, person=match, organization=organization)
     elif last:
-        # Checked for the whole file at once in `build_plans`.
+        # Matched by name, for the whole file at once, in `_match_by_name` (a fixed number of queries).
+        plan.match_choice = choice
         plan.duplicate_check = PersonDescription(
             first_name=first,
             last_name=last,
@@ -293,16 +307,39 @@ def _plan_person(number: int, data: dict[str, str], lookups: _Lookups, user) -> 
     return plan
 
 
-def _warn_person_duplicates(plans: list[RowPlan]) -> None:
-    """Possible duplicates of every new person in the file, from one index (a fixed number of queries)."""
+def _match_by_name(plans: list[RowPlan], user) -> None:
+    """Rows without an id or email match on the duplicate detector's rule (normalised name plus a
+    shared state or organization), from one index over the whole file. The best candidate is taken
+    unless the user chose another one or "new" in the preview, so importing the same file again never
+    duplicates anyone; other look-alikes (same phone, say) stay warnings."""
     checks = [plan for plan in plans if plan.duplicate_check is not None]
     index = PersonDuplicateIndex(plan.duplicate_check for plan in checks)
     for plan in checks:
-        for candidate in index.candidates(plan.duplicate_check)[:3]:
+        candidates = index.candidates(plan.duplicate_check)
+        by_name = [c for c in candidates if any(r.startswith("same name") for r in c.reasons)][:MAX_CANDIDATES]
+        plan.candidates = [{"id": c.record.pk, "label": str(c.record), "reasons": c.reasons} for c in by_name]
+        if by_name and plan.match_choice != CHOICE_NEW:
+            chosen = next((c for c in by_name if plan.match_choice == f"match:{c.record.pk}"), by_name[0])
+            match, matched_by = chosen.record, "; ".join(chosen.reasons)
+            plan.action, plan.match_id, plan.match_label, plan.matched_by = "update", match.pk, str(match), matched_by
+            if not can_edit_person(user, match):
+                plan.errors.append(f"Matches {match} by {matched_by}, whom your role cannot edit.")
+            _plan_title_change(plan, person=match, organization=plan.values["organization"])
+            continue
+        for candidate in candidates[:MAX_CANDIDATES]:
             plan.warnings.append(f"Possible duplicate of {candidate.record} ({'; '.join(candidate.reasons)}).")
 
 
-def _plan_organization(number: int, data: dict[str, str], lookups: _Lookups, user) -> RowPlan:
+def _plan_title_change(plan: RowPlan, *, person: Person, organization: Organization | None) -> None:
+    new_title = plan.values["organization_title"]
+    if organization is None or not new_title:
+        return
+    current = next((p for p in person.positions.all() if p.organization_id == organization.pk and p.is_current), None)
+    if current is not None and current.title != new_title:
+        plan.title_change = {"from": current.title, "to": new_title, "organization": str(organization)}
+
+
+def _plan_organization(number: int, data: dict[str, str], lookups: _Lookups, user, choice: str = "") -> RowPlan:
     name = data.get("name", "").strip()
     plan = RowPlan(row=number, label=name or "(no name)")
     if not name:
@@ -345,16 +382,21 @@ def _plan_organization(number: int, data: dict[str, str], lookups: _Lookups, use
     return plan
 
 
-def build_plans(*, kind: str, rows: list[tuple[int, dict[str, str]]], user) -> list[RowPlan]:
+def build_plans(
+    *, kind: str, rows: list[tuple[int, dict[str, str]]], user, choices: dict[int, str] | None = None
+) -> list[RowPlan]:
+    """Plan every row. `choices` are the user's answers in the preview, per row number: which
+    possible match a row without id or email is ("match:<id>", or "new")."""
     columns = PEOPLE_COLUMNS if kind == ImportKind.PEOPLE else ORGANIZATION_COLUMNS
     required = "last_name" if kind == ImportKind.PEOPLE else "name"
     if rows and required not in rows[0][1]:
         raise SpreadsheetError(f"The header row must include “{required}”. Known columns: {', '.join(columns)}.")
     lookups = _Lookups(kind=kind, rows=rows)
     planner = _plan_person if kind == ImportKind.PEOPLE else _plan_organization
-    plans = [planner(number, data, lookups, user) for number, data in rows]
+    choices = choices or {}
+    plans = [planner(number, data, lookups, user, choices.get(number, "")) for number, data in rows]
     if kind == ImportKind.PEOPLE:
-        _warn_person_duplicates(plans)
+        _match_by_name(plans, user)
     seen: dict[tuple[str, str], int] = {}
     for plan in plans:
         for key_name in ("external_id", "email"):
@@ -406,14 +448,24 @@ def spreadsheet_upload(*, user, kind: str, upload) -> SpreadsheetImport:
 
 
 @transaction.atomic
-def spreadsheet_apply(*, record: SpreadsheetImport, user, valid_rows_only: bool = False) -> dict[str, Any]:
+def spreadsheet_apply(
+    *,
+    record: SpreadsheetImport,
+    user,
+    valid_rows_only: bool = False,
+    matches: dict[int, str] | None = None,
+    titles: dict[int, str] | None = None,
+) -> dict[str, Any]:
     """Apply a previewed import; returns created / updated counts and the rows skipped.
 
     All or nothing by default: one row with errors and nothing is written. `valid_rows_only` is the
     explicit choice to write the other rows and skip those the preview showed with errors (listed by
     row number in the result). A row that was valid in the preview but no longer is (the records it
     matches changed since) stops the whole import, so nobody skips a row they never saw flagged.
-    """
+
+    `matches` (per row number: "match:<id>" or "new") confirms the preview's possible matches;
+    `titles` (per row number: "update" or "new_position") says whether a changed title updates the
+    person's current position there or ends it and starts a new one (default: update)."""
     if record.uploaded_by_id != user.pk:
         raise PermissionDeniedError("Only the person who uploaded the file can apply it.")
     record = SpreadsheetImport.objects.select_for_update().get(pk=record.pk)
@@ -421,7 +473,8 @@ def spreadsheet_apply(*, record: SpreadsheetImport, user, valid_rows_only: bool 
         raise DomainValidationError("This import was already applied or discarded.")
     with record.file.open("rb") as handle:
         content = handle.read()
-    plans = build_plans(kind=record.kind, rows=read_rows(content=content, filename=record.file.name), user=user)
+    rows = read_rows(content=content, filename=record.file.name)
+    plans = build_plans(kind=record.kind, rows=rows, user=user, choices=matches)
     flagged = {row["row"] for row in record.preview.get("rows", []) if row.get("errors")} if valid_rows_only else set()
     skipped = [plan for plan in plans if plan.errors and plan.row in flagged]
     if any(plan.errors and plan.row not in flagged for plan in plans):
@@ -435,7 +488,7 @@ def spreadsheet_apply(*, record: SpreadsheetImport, user, valid_rows_only: bool 
         if plan.errors:
             continue
         if record.kind == ImportKind.PEOPLE:
-            _apply_person(plan, user=user)
+            _apply_person(plan, user=user, new_position=(titles or {}).get(plan.row) == TITLE_NEW_POSITION)
         else:
             _apply_organization(plan, user=user)
         created += plan.action == "create"
@@ -470,24 +523,28 @@ def _contact_points(owner_field: str, owner, values: dict[str, Any]) -> None:
             )
 
 
-def _apply_person(plan: RowPlan, *, user) -> None:
-    from contacts.services import person_set_stance
+def _apply_person(plan: RowPlan, *, user, new_position: bool = False) -> None:
+    from contacts.choices import AssessmentSource
+    from contacts.services import person_set_influence, person_set_stance
 
     values = plan.values
+    now = timezone.now()
     if plan.match_id:
         person = Person.objects.get(pk=plan.match_id)
+        before = {name: getattr(person, name) for name in [*values["fields"], "full_name"]}
         for name, value in values["fields"].items():
             setattr(person, name, value)
         if values["fields"].get("first_name") or values["fields"].get("last_name"):
             person.full_name = ""
+            person.refresh_derived_fields()
+        # What a spreadsheet changes is a staff edit: a later public import does not overwrite it.
+        staff_changes_mark(record=person, before=before, actor=user, at=now)
     else:
         person = Person(source=RecordSource.SPREADSHEET, owner=user, **values["fields"])
-    if values["influence"] is not None:
-        person.influence = values["influence"]
     if values["external_id"]:
         person.external_ids = {**person.external_ids, "ref": values["external_id"]}
     person.is_synthetic = person.is_synthetic or values["is_synthetic"]
-    person.imported_at = timezone.now()
+    person.imported_at = now
     person.save()
     person.states.add(*values["states"])
     person.pillars.add(*values["pillars"])
@@ -501,14 +558,38 @@ def _apply_person(plan: RowPlan, *, user) -> None:
         )  # fmt: skip
         values["organization"] = organization
     if organization is not None:
-        Position.objects.get_or_create(
-            person=person,
-            organization=organization,
-            is_current=True,
-            defaults={"title": values["organization_title"] or person.title or "—"},
-        )
+        _position_for(person=person, organization=organization, values=values, user=user, new_position=new_position)
+    reason = "Spreadsheet import."
     if values["stance"] and values["stance"] != person.stance:
-        person_set_stance(person=person, stance=values["stance"], actor=user, reason="Spreadsheet import.")
+        person_set_stance(
+            person=person, stance=values["stance"], actor=user, reason=reason, source=AssessmentSource.SPREADSHEET
+        )
+    if values["influence"] is not None and values["influence"] != person.influence:
+        person_set_influence(
+            person=person, influence=values["influence"], actor=user, reason=reason,
+            rationale=person.influence_rationale, source=AssessmentSource.SPREADSHEET,
+        )  # fmt: skip
+
+
+def _position_for(*, person: Person, organization: Organization, values: dict, user, new_position: bool) -> None:
+    """The person's current position at the organization carries the row's title: updated in place,
+    or (when the user chose it in the preview) ended today and followed by a new one."""
+    title = values["organization_title"] or person.title or "—"
+    current = Position.objects.filter(person=person, organization=organization, is_current=True).first()
+    if current is None:
+        Position.objects.create(person=person, organization=organization, is_current=True, title=title)
+    elif current.title != title and values["organization_title"]:
+        if new_position:
+            current.is_current, current.end_date = False, timezone.localdate()
+            current.save(update_fields=["is_current", "end_date", "updated_at"])
+            Position.objects.create(
+                person=person, organization=organization, is_current=True, title=title, start_date=timezone.localdate()
+            )
+        else:
+            before = {"title": current.title}
+            current.title = title
+            staff_changes_mark(record=current, before=before, actor=user)
+            current.save(update_fields=["title", "field_owners", "updated_at"])
 
 
 def _apply_organization(plan: RowPlan, *, user) -> None:

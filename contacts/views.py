@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import select_template
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -25,7 +26,8 @@ from contacts.duplicates import (
 from contacts.filters import OrganizationFilterSet
 from contacts.forms import OrganizationForm, PersonForm, SegmentForm, SpreadsheetUploadForm
 from contacts.merge import contact_merge
-from contacts.models import Organization, Person, SavedSegment, SpreadsheetImport
+from contacts.models import Organization, Person, SavedSegment, SourceChange, SpreadsheetImport
+from contacts.ownership import field_provenance
 from contacts.permissions import can_create, can_edit_organization, can_edit_person, can_merge
 from contacts.search import person_search_by_name_order
 from contacts.selectors import (
@@ -36,6 +38,7 @@ from contacts.selectors import (
     person_filterset,
     person_trade_summary,
     segments_for,
+    source_changes_pending,
 )
 from contacts.services import (
     organization_create,
@@ -44,6 +47,7 @@ from contacts.services import (
     person_update,
     segment_delete,
     segment_save,
+    source_change_resolve,
 )
 from contacts.spreadsheets import (
     people_export_rows,
@@ -55,7 +59,7 @@ from contacts.spreadsheets import (
 from core.errors import DomainError, EditConflictError
 from core.exports import csv_bytes, xlsx_bytes
 from core.pagination import LargeTablePaginator
-from core.permissions import Role, role_required
+from core.permissions import Role, has_role, role_required
 
 PAGE_SIZE = 50
 SORTS = [("name", _("Name")), ("-influence", _("Influence")), ("stance", _("Stance")), ("-updated", _("Recent"))]
@@ -155,6 +159,8 @@ def person_detail_view(request, pk: int):
             "states": list(person.states.all()),
             "trade_summary": person_trade_summary(person=person),
             "timeline_template": _timeline_template(),
+            "provenance": field_provenance(person),
+            "can_review": has_role(request.user, Role.LEAD),
         },
     )
 
@@ -312,7 +318,10 @@ def import_preview_view(request, token: str):
             return redirect("contacts:import-upload")
         valid_rows_only = request.POST.get("action") == "apply_valid"
         try:
-            result = spreadsheet_apply(record=record, user=request.user, valid_rows_only=valid_rows_only)
+            result = spreadsheet_apply(
+                record=record, user=request.user, valid_rows_only=valid_rows_only,
+                matches=_row_answers(request.POST, "match_"), titles=_row_answers(request.POST, "title_"),
+            )  # fmt: skip
         except DomainError as exc:
             messages.error(request, exc.message)
             return redirect("contacts:import-preview", token=token)
@@ -340,6 +349,15 @@ def import_preview_view(request, token: str):
             "offer_valid_only": previewed and 0 < len(error_rows) < preview.get("total", 0),
         },
     )
+
+
+def _row_answers(data: QueryDict, prefix: str) -> dict[int, str]:
+    """The preview's per-row answers (`match_12=new`, `title_12=new_position`) by row number."""
+    return {
+        int(key[len(prefix) :]): value
+        for key, value in data.items()
+        if key.startswith(prefix) and key[len(prefix) :].isdigit()
+    }
 
 
 @role_required(Role.VIEWER)
@@ -375,6 +393,8 @@ def organization_detail_view(request, pk: int):
             "organization": organization,
             "can_edit": can_edit_organization(request.user, organization),
             "timeline_template": _timeline_template(),
+            "provenance": field_provenance(organization),
+            "can_review": has_role(request.user, Role.LEAD),
         },
     )
 
@@ -425,3 +445,35 @@ def organization_edit_view(request, pk: int):
     if not can_edit_organization(request.user, organization):
         raise PermissionDenied
     return _organization_form_view(request, organization=organization)
+
+
+@role_required(Role.LEAD)
+def source_change_list(request):
+    """Fields staff changed where a public release now says something else: accept it or keep ours."""
+    page = Paginator(source_changes_pending(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "contacts/source_changes.html", {"page": page})
+
+
+@require_POST
+@role_required(Role.LEAD)
+def source_change_resolve_view(request, pk: int):
+    change = get_object_or_404(SourceChange.objects.visible_to(request.user), pk=pk)
+    action = request.POST.get("action")
+    if action not in {"accept", "keep"}:
+        messages.error(request, _("Choose whether to accept the source's value or keep ours."))
+    else:
+        try:
+            change = source_change_resolve(change=change, actor=request.user, accept=action == "accept")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _("Source value accepted for %(field)s.") % {"field": change.field_label}
+                if action == "accept"
+                else _("Staff value kept for %(field)s.") % {"field": change.field_label},
+            )
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(target)
+    return redirect("contacts:source-changes")

@@ -86,6 +86,12 @@ class InteractionForm(forms.Form):
     stance_observed = forms.ChoiceField(
         label=_("Stance observed"), choices=[("", _("Not recorded")), *Stance.choices], required=False
     )
+    stance_people = PersonMultipleChoiceField(
+        label=_("Whose stance"),
+        queryset=Person.objects.none(),
+        required=False,
+        help_text=_("With two or more people present, choose whose stance you observed (one or several)."),
+    )
     stance_confirmed = forms.BooleanField(
         label=_("Stance confirmed: add it to the person's stance history"), required=False
     )
@@ -116,6 +122,14 @@ class InteractionForm(forms.Form):
         self.fields["people"].queryset = Person.objects.visible_to(user).only(
             "id", "full_name", "preferred_name", "title", "is_synthetic", "last_name", "first_name"
         )
+        self.fields["stance_people"].queryset = self.fields["people"].queryset
+        # Offer only the people chosen for this interaction, never the whole list of stakeholders.
+        chosen = self.data.getlist("people") if self.is_bound else self.initial.get("people", [])
+        chosen_ids = [int(pk) for pk in chosen if str(pk).isdigit()]
+        self.fields["stance_people"].widget.choices = [
+            (p.pk, self.fields["stance_people"].label_from_instance(p))
+            for p in self.fields["people"].queryset.filter(pk__in=chosen_ids)
+        ]
         self.fields["organizations"].queryset = Organization.objects.visible_to(user).only("id", "name")
         self.fields["staff"].queryset = staff_users().exclude(pk=user.pk)
         self.fields["states"].queryset = State.objects.filter(is_pseudo=False)

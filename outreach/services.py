@@ -15,6 +15,7 @@ from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from contacts.choices import AssessmentSource
 from contacts.models import Organization, Person
 from contacts.selectors import segment_people
 from contacts.services import person_set_stance
@@ -266,6 +267,7 @@ def interaction_log(
     stance_observed: str = "",
     stance_confirmed: bool = False,
     stance_person: Person | None = None,
+    stance_people: Sequence[Person] = (),
     asks: str = "",
     commitments_by_them: str | Iterable[str] = (),
     commitments_by_us: str | Iterable[str] = (),
@@ -292,14 +294,20 @@ def interaction_log(
             _("Choose the stance you observed before confirming it."),
             details={"stance_observed": [_("Required when the stance is confirmed.")]},
         )
+    observed = list(stance_people) or ([stance_person] if stance_person is not None else [])
     if stance_observed:
-        if stance_person is None and len(people) == 1:
-            stance_person = people[0]
-        if stance_person is None or stance_person.pk not in {p.pk for p in people}:
+        if not observed and len(people) == 1:
+            observed = [people[0]]
+        present = {p.pk for p in people}
+        if not observed or any(p.pk not in present for p in observed):
             raise DomainValidationError(
-                _("Say whose stance you observed (one of the people present)."),
-                details={"stance_person": [_("Choose one of the people present.")]},
+                _("Say whose stance you observed (one or more of the people present)."),
+                details={
+                    "stance_people": [_("Choose one or more of the people present.")],
+                    "stance_person": [_("Choose one of the people present.")],
+                },
             )
+        stance_person = observed[0]
 
     interaction = Interaction.objects.create(
         kind=kind,
@@ -332,15 +340,18 @@ def interaction_log(
         ]
     )
     if interaction.stance_confirmed:
-        # Contacts owns stance history: it adds the dated entry and updates the current stance.
-        person_set_stance(
-            person=stance_person,
-            stance=stance_observed,
-            actor=actor,
-            reason=_("Confirmed in %(kind)s on %(date)s")
-            % {"kind": interaction.get_kind_display(), "date": f"{interaction.occurred_at:%Y-%m-%d}"},
-            when=interaction.occurred_at,
-        )
+        # Contacts owns stance history: one dated entry per person whose stance was observed, observed
+        # when the interaction took place (a late log never overrides a newer stance).
+        for person in observed:
+            person_set_stance(
+                person=person,
+                stance=stance_observed,
+                actor=actor,
+                reason=_("Confirmed in %(kind)s on %(date)s")
+                % {"kind": interaction.get_kind_display(), "date": f"{interaction.occurred_at:%Y-%m-%d}"},
+                when=interaction.occurred_at,
+                source=AssessmentSource.INTERACTION,
+            )
     contact_stats_refresh(person_ids=[p.pk for p in people])
     _advance_campaign_targets(interaction=interaction, people=people, organizations=organizations)
     job_enqueue("outreach.notify_stakeholder_owners", kwargs={"interaction_id": interaction.pk})

@@ -121,7 +121,7 @@ def test_quick_log_service_error_is_shown_on_the_form(client_for, officer):
     assert response.status_code == 400
     assert (
         "Say whose stance you observed" in response.content.decode()
-        or "Choose one of the people present" in response.content.decode()
+        or "Choose one or more of the people present" in response.content.decode()
     )
     assert Interaction.objects.count() == 0
     assert StanceEntry.objects.count() == 0

@@ -117,6 +117,12 @@ RULES: list[Rule] = [
             "outreach_priorityweights_delete",
             "outreach_calendartoken_add",
             "briefings_briefingpacket_add",
+            # Stance and influence change only through their service; source changes are reviewed
+            # on the Leads' page; public-data releases are recorded by the loader.
+            "contacts_stanceentry_add",
+            "contacts_influenceentry_add",
+            "contacts_sourcechange_add",
+            "contacts_publicdatarelease_add",
         )
     ],  # fmt: skip
     Rule("url:admin:autocomplete", ("GET",), by_role(*[ADMIN_LOGIN] * 4, 403)),
@@ -149,6 +155,9 @@ RULES: list[Rule] = [
     Rule("url:contacts:segment-delete", ("POST",), signed_in(404)),
     Rule("url:contacts:import-upload", ("GET", "POST"), by_role(LOGIN, 403, 200, 200, 200)),
     Rule("url:contacts:import-preview", ("GET",), by_role(LOGIN, 403, 404, 404, 404)),
+    # Leads review what a public release says about fields staff changed.
+    Rule("url:contacts:source-changes", ("GET",), by_role(LOGIN, 403, 403, 200, 200)),
+    Rule("url:contacts:source-change-resolve", ("POST",), by_role(LOGIN, 403, 403, 404, 404)),
     # --- outreach pages: Viewers read; Officers log interactions and follow-ups; Leads campaigns ---
     Rule("url:interactions", ("GET",), signed_in(200)),
     Rule("url:interaction-export", ("GET",), signed_in(200)),
