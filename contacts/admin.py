@@ -4,6 +4,7 @@ from contacts.models import (
     Committee,
     CommitteeMembership,
     ContactPoint,
+    InfluenceWeights,
     MergeRecord,
     Organization,
     OrganizationStatePresence,
@@ -15,6 +16,7 @@ from contacts.models import (
     StanceEntry,
     Tag,
 )
+from contacts.services import public_influence_refresh
 from core.admin import LargeTableAdminMixin
 
 
@@ -70,7 +72,9 @@ class PersonAdmin(LargeTableAdminMixin, admin.ModelAdmin):
     search_fields = ("full_name", "preferred_name", "title", "bioguide_id", "openstates_id")
     autocomplete_fields = ("owner", "tags")
     filter_horizontal = ("states", "pillars")
-    readonly_fields = ("name_key", "imported_at", "created_at", "updated_at")
+    readonly_fields = (
+        "name_key", "public_influence", "public_influence_basis", "imported_at", "created_at", "updated_at",
+    )  # fmt: skip
     inlines = [PositionInline, ContactPointInline, StanceEntryInline, CommitteeMembershipInline, RelationshipInline]
 
 
@@ -194,3 +198,18 @@ class SpreadsheetImportAdmin(admin.ModelAdmin):
         "result",
         "applied_at",
     )
+
+
+@admin.register(InfluenceWeights)
+class InfluenceWeightsAdmin(admin.ModelAdmin):
+    """The points of the public record; saving recomputes everyone's influence from it."""
+
+    def has_add_permission(self, request) -> bool:
+        return super().has_add_permission(request) and not InfluenceWeights.objects.exists()
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        public_influence_refresh()

@@ -41,6 +41,8 @@ CONGRESS_SOURCE = "unitedstates/congress-legislators, CC0 (data/people/congress_
 GOVERNORS_SOURCE = "openstates/people, CC0 (data/people/governors_current.csv)"
 GOVERNOR_OFFICE_KEY = "governors_office"
 SEED_KEY = "seed"
+# One party vocabulary everywhere: the congress file says "Democrat", the governors file "Democratic".
+PARTY_NAMES = {"Democrat": "Democratic"}
 
 CONGRESS_FIELDS = [
     "honorific", "first_name", "middle_name", "last_name", "suffix", "full_name", "name_key", "kind", "title",
@@ -200,7 +202,7 @@ def congress_import(*, path: Path | str = CONGRESS_FILE, now: dt.datetime | None
             "kind": kind,
             "title": title,
             "office": office,
-            "party": row["party"],
+            "party": PARTY_NAMES.get(row["party"], row["party"]),
             "chamber": row["chamber"],
             "district": row["district"] if row["chamber"] == Chamber.HOUSE else "",
             "term_start": _date(row["term_start"]),
@@ -244,6 +246,7 @@ def congress_import(*, path: Path | str = CONGRESS_FILE, now: dt.datetime | None
         .exclude(bioguide_id__in=list(ids))
         .update(is_current_office_holder=False, updated_at=now)
     )
+    _refresh_influence(Person.objects.filter(bioguide_id__isnull=False))
     return report
 
 
@@ -312,7 +315,15 @@ def committees_import(*, path: Path | str = COMMITTEES_FILE) -> ImportReport:
     stale = [m.pk for key, m in existing.items() if key not in seen]
     CommitteeMembership.objects.filter(pk__in=stale).delete()
     report.created, report.updated, report.retired = len(to_create), len(to_update), len(stale)
+    _refresh_influence(Person.objects.filter(bioguide_id__isnull=False))
     return report
+
+
+def _refresh_influence(people) -> None:
+    """Recompute the influence from the public record of the people an import may have changed."""
+    from contacts.services import public_influence_refresh
+
+    public_influence_refresh(person_ids=people.values_list("pk", flat=True))
 
 
 def _committee_chamber(code: str) -> str:
@@ -437,6 +448,7 @@ def governors_import(*, path: Path | str = GOVERNORS_FILE, now: dt.datetime | No
         is_current=True
     ).update(is_current=False, end_date=now.date())
     report.retired = retiring.update(is_current_office_holder=False, updated_at=now)
+    _refresh_influence(Person.objects.filter(kind=PersonKind.GOVERNOR))
     return report
 
 
