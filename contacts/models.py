@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contacts.choices import (
@@ -24,6 +27,9 @@ from contacts.choices import (
 from contacts.normalize import contact_value_key, organization_name_key, person_name_key
 from core.models import TimeStampedModel
 from core.permissions import VisibleToQuerySet
+
+# A term's end is shown this many days ahead (person page, lists, ranking).
+TERM_ENDING_NOTICE_DAYS = 90
 
 
 class Tag(TimeStampedModel):
@@ -176,6 +182,29 @@ class Person(TimeStampedModel):
     @property
     def display_name(self) -> str:
         return self.preferred_name or self.full_name
+
+    @property
+    def district_label(self) -> str:
+        """The House district in words: "at-large" for a state's single seat (district 0 in the data)."""
+        if self.chamber != Chamber.HOUSE or not self.district:
+            return ""
+        return str(_("at-large")) if self.district.lstrip("0") == "" else str(_("district %s") % self.district)
+
+    def term_ending_on(self, today: dt.date | None = None) -> dt.date | None:
+        """The end of a current office holder's term when it is at most `TERM_ENDING_NOTICE_DAYS` away.
+
+        Shown beside the person so staff know a seat may change hands; the data says when the term
+        ends, not whether the person was re-elected.
+        """
+        today = today or timezone.localdate()
+        end = self.term_end
+        if not self.is_current_office_holder or end is None:
+            return None
+        return end if today <= end <= today + dt.timedelta(days=TERM_ENDING_NOTICE_DAYS) else None
+
+    @property
+    def term_ending(self) -> dt.date | None:
+        return self.term_ending_on()
 
 
 class InfluenceWeights(TimeStampedModel):
