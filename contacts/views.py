@@ -29,8 +29,8 @@ from contacts.models import Organization, Person, SavedSegment, SpreadsheetImpor
 from contacts.permissions import can_create, can_edit_organization, can_edit_person, can_merge
 from contacts.search import person_search_by_name_order
 from contacts.selectors import (
-    global_search,
     clean_person_params,
+    global_search,
     organization_detail,
     organization_filter,
     person_detail,
