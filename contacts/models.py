@@ -25,6 +25,7 @@ from contacts.choices import (
     Stance,
 )
 from contacts.normalize import contact_value_key, organization_name_key, person_name_key
+from core import audit
 from core.models import TimeStampedModel
 from core.permissions import VisibleToQuerySet
 
@@ -207,6 +208,7 @@ class Person(TimeStampedModel):
         return self.term_ending_on()
 
 
+@audit.track()
 class InfluenceWeights(TimeStampedModel):
     """Points (on the 0–5 influence scale) that each fact of the public record adds (one row, edited in admin).
 

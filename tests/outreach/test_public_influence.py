@@ -115,3 +115,10 @@ def _state(code):
     from trade.models import State
 
     return State.objects.get(code=code)
+
+
+def test_one_party_vocabulary_after_the_public_imports(public_people):
+    parties = set(Person.objects.exclude(party="").values_list("party", flat=True))
+    assert "Democrat" not in parties
+    assert {"Democratic", "Republican"} <= parties
+    assert Person.objects.get(bioguide_id="P000595").party == "Democratic"  # Gary Peters, listed as "Democrat"
