@@ -318,6 +318,7 @@ def _person_row(person: Person, last: dict[str, dict]) -> dict:
         "title": person.title or person.office,
         "party": person.party,
         "district": person.district,
+        "district_label": person.district_label,
         "stance": person.stance,
         "stance_label": str(person.get_stance_display()),
         "owner": (person.owner.get_full_name() or person.owner.username) if person.owner_id else "",

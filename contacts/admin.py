@@ -5,6 +5,7 @@ from contacts.models import (
     CommitteeMembership,
     ContactPoint,
     InfluenceEntry,
+    InfluenceWeights,
     MergeRecord,
     Organization,
     OrganizationStatePresence,
@@ -19,6 +20,7 @@ from contacts.models import (
     Tag,
 )
 from contacts.ownership import staff_changes_mark
+from contacts.services import public_influence_refresh
 from core.admin import LargeTableAdminMixin
 
 
@@ -104,7 +106,8 @@ class PersonAdmin(LargeTableAdminMixin, StaffOwnedAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ("owner", "tags")
     filter_horizontal = ("states", "pillars")
     readonly_fields = (
-        "name_key", "imported_at", "created_at", "updated_at", "stance", "influence", "influence_rationale",
+        "name_key", "public_influence", "public_influence_basis", "imported_at", "created_at", "updated_at",
+        "stance", "influence", "influence_rationale",
     )  # fmt: skip
     inlines = [
         PositionInline, ContactPointInline, StanceEntryInline, InfluenceEntryInline, CommitteeMembershipInline,
@@ -262,3 +265,18 @@ class SpreadsheetImportAdmin(admin.ModelAdmin):
         "result",
         "applied_at",
     )
+
+
+@admin.register(InfluenceWeights)
+class InfluenceWeightsAdmin(admin.ModelAdmin):
+    """The points of the public record; saving recomputes everyone's influence from it."""
+
+    def has_add_permission(self, request) -> bool:
+        return super().has_add_permission(request) and not InfluenceWeights.objects.exists()
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        public_influence_refresh()

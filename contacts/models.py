@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -25,8 +27,12 @@ from contacts.choices import (
     Stance,
 )
 from contacts.normalize import contact_value_key, organization_name_key, person_name_key
+from core import audit
 from core.models import TimeStampedModel, VersionedModel
 from core.permissions import VisibleToQuerySet
+
+# A term's end is shown this many days ahead (person page, lists, ranking).
+TERM_ENDING_NOTICE_DAYS = 90
 
 
 class Tag(TimeStampedModel):
@@ -124,6 +130,13 @@ class Person(VersionedModel, TimeStampedModel):
         _("influence"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     influence_rationale = models.TextField(_("influence rationale"), blank=True)
+    # Derived from the public record (office, committee seats, organization) by
+    # `contacts.services.public_influence_refresh` with `InfluenceWeights`; the ranking uses it only
+    # while staff have not rated the person (`influence`).
+    public_influence = models.FloatField(_("influence from the public record"), null=True, blank=True, editable=False)
+    public_influence_basis = models.CharField(
+        _("basis of the public-record influence"), max_length=300, blank=True, editable=False
+    )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -182,6 +195,98 @@ class Person(VersionedModel, TimeStampedModel):
     @property
     def display_name(self) -> str:
         return self.preferred_name or self.full_name
+
+    @property
+    def district_label(self) -> str:
+        """The House district in words: "at-large" for a state's single seat (district 0 in the data)."""
+        if self.chamber != Chamber.HOUSE or not self.district:
+            return ""
+        return str(_("at-large")) if self.district.lstrip("0") == "" else str(_("district %s") % self.district)
+
+    def term_ending_on(self, today: dt.date | None = None) -> dt.date | None:
+        """The end of a current office holder's term when it is at most `TERM_ENDING_NOTICE_DAYS` away.
+
+        Shown beside the person so staff know a seat may change hands; the data says when the term
+        ends, not whether the person was re-elected.
+        """
+        today = today or timezone.localdate()
+        end = self.term_end
+        if not self.is_current_office_holder or end is None:
+            return None
+        return end if today <= end <= today + dt.timedelta(days=TERM_ENDING_NOTICE_DAYS) else None
+
+    @property
+    def term_ending(self) -> dt.date | None:
+        return self.term_ending_on()
+
+
+@audit.track()
+class InfluenceWeights(TimeStampedModel):
+    """Points (on the 0–5 influence scale) that each fact of the public record adds (one row, edited in admin).
+
+    A person's influence from the public record is their office's points plus those of their seats on
+    the committees that decide trade, their chamber's majority, their years in the current term and,
+    for business and association leaders, the size and sector of their organization, capped at 5.
+    Staff ratings (`Person.influence`) always win. The defaults are set by a data migration and
+    documented in docs/stakeholders.md; saving the row through the admin recomputes everyone.
+    """
+
+    governor = models.DecimalField(_("governor"), max_digits=4, decimal_places=2, default=4)
+    senator = models.DecimalField(_("U.S. senator"), max_digits=4, decimal_places=2, default=3.5)
+    representative = models.DecimalField(_("U.S. representative"), max_digits=4, decimal_places=2, default=2)
+    delegate = models.DecimalField(_("delegate to the House"), max_digits=4, decimal_places=2, default=1)
+    state_official = models.DecimalField(
+        _("lieutenant governor or state official"), max_digits=4, decimal_places=2, default=1.5
+    )
+    organization_leader = models.DecimalField(
+        _("business or association leader"), max_digits=4, decimal_places=2, default=1.5
+    )
+    committee_chair = models.DecimalField(_("chair of a trade committee"), max_digits=4, decimal_places=2, default=1.5)
+    committee_ranking_member = models.DecimalField(
+        _("ranking member of a trade committee"), max_digits=4, decimal_places=2, default=1
+    )
+    committee_seat = models.DecimalField(_("seat on a trade committee"), max_digits=4, decimal_places=2, default=0.5)
+    subcommittee_chair = models.DecimalField(
+        _("chair of a trade subcommittee"), max_digits=4, decimal_places=2, default=0.75
+    )
+    subcommittee_ranking_member = models.DecimalField(
+        _("ranking member of a trade subcommittee"), max_digits=4, decimal_places=2, default=0.5
+    )
+    subcommittee_seat = models.DecimalField(
+        _("seat on a trade subcommittee"), max_digits=4, decimal_places=2, default=0.25
+    )
+    majority_party = models.DecimalField(
+        _("member of the chamber's majority party"), max_digits=4, decimal_places=2, default=0.25
+    )
+    per_year_in_term = models.DecimalField(
+        _("each full year in the current term (up to 5)"), max_digits=4, decimal_places=2, default=0.1
+    )
+    large_organization = models.DecimalField(
+        _("organization with 10,000 or more employees"), max_digits=4, decimal_places=2, default=1
+    )
+    mid_organization = models.DecimalField(
+        _("organization with 1,000 to 9,999 employees"), max_digits=4, decimal_places=2, default=0.5
+    )
+    trade_sector = models.DecimalField(
+        _("organization in a trade pillar's sector"), max_digits=4, decimal_places=2, default=0.5
+    )
+
+    class Meta:
+        verbose_name = _("influence weights")
+        verbose_name_plural = _("influence weights")
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="influenceweights_singleton")]
+
+    def __str__(self) -> str:
+        return str(_("Influence weights"))
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls) -> InfluenceWeights:
+        weights, _created = cls.objects.get_or_create(pk=1)
+        return weights
 
 
 class AssessmentEntry(TimeStampedModel):

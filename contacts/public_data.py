@@ -50,6 +50,8 @@ CONGRESS_SOURCE = "unitedstates/congress-legislators, CC0 (data/people/congress_
 GOVERNORS_SOURCE = "openstates/people, CC0 (data/people/governors_current.csv)"
 GOVERNOR_OFFICE_KEY = "governors_office"
 SEED_KEY = "seed"
+# One party vocabulary everywhere: the congress file says "Democrat", the governors file "Democratic".
+PARTY_NAMES = {"Democrat": "Democratic"}
 
 CONGRESS_FIELDS = [
     "honorific", "first_name", "middle_name", "last_name", "suffix", "full_name", "name_key", "kind", "title",
@@ -229,7 +231,7 @@ def congress_import(
             "kind": kind,
             "title": title,
             "office": office,
-            "party": row["party"],
+            "party": PARTY_NAMES.get(row["party"], row["party"]),
             "chamber": row["chamber"],
             "district": row["district"] if row["chamber"] == Chamber.HOUSE else "",
             "term_start": _date(row["term_start"]),
@@ -287,6 +289,7 @@ def congress_import(
         .exclude(bioguide_id__in=list(ids))
         .update(is_current_office_holder=False, updated_at=now)
     )
+    _refresh_influence(Person.objects.filter(bioguide_id__isnull=False))
     return report
 
 
@@ -355,7 +358,15 @@ def committees_import(*, path: Path | str = COMMITTEES_FILE) -> ImportReport:
     stale = [m.pk for key, m in existing.items() if key not in seen]
     CommitteeMembership.objects.filter(pk__in=stale).delete()
     report.created, report.updated, report.retired = len(to_create), len(to_update), len(stale)
+    _refresh_influence(Person.objects.filter(bioguide_id__isnull=False))
     return report
+
+
+def _refresh_influence(people) -> None:
+    """Recompute the influence from the public record of the people an import may have changed."""
+    from contacts.services import public_influence_refresh
+
+    public_influence_refresh(person_ids=people.values_list("pk", flat=True))
 
 
 def _committee_chamber(code: str) -> str:
@@ -496,6 +507,7 @@ def governors_import(
     ).update(is_current=False, end_date=now.date())
     report.retired = retiring.update(is_current_office_holder=False, updated_at=now)
     report.for_review = source_changes_record(for_review)
+    _refresh_influence(Person.objects.filter(kind=PersonKind.GOVERNOR))
     return report
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from contacts.filters import PERSON_FILTER_KEYS, OrganizationFilterSet, PersonFilterSet
 from contacts.models import Organization, Person, SavedSegment, SourceChange
@@ -70,3 +70,24 @@ def person_trade_summary(*, person: Person) -> dict:
 def source_changes_pending(*, user) -> QuerySet[SourceChange]:
     """Public releases' new values for fields staff changed, oldest first: the Leads' review list."""
     return SourceChange.objects.visible_to(user).pending().with_list_relations().order_by("created_at", "id")
+
+
+GLOBAL_SEARCH_LIMIT = 10
+
+
+def global_search(*, user, query: str) -> dict[str, list]:
+    """The header's search: the best matching people, organizations and states (a few of each)."""
+    from contacts.search import organization_search, person_search
+    from trade.models import State
+
+    query = (query or "").strip()
+    if not query:
+        return {"people": [], "organizations": [], "states": []}
+    people = person_search(Person.objects.visible_to(user).select_related("owner"), query=query)
+    organizations = organization_search(Organization.objects.visible_to(user), query=query)
+    states = State.objects.filter(is_pseudo=False).filter(Q(code__iexact=query) | Q(name__icontains=query))
+    return {
+        "people": list(people.prefetch_related("states")[:GLOBAL_SEARCH_LIMIT]),
+        "organizations": list(organizations[:GLOBAL_SEARCH_LIMIT]),
+        "states": list(states.order_by("name")[:GLOBAL_SEARCH_LIMIT]),
+    }

@@ -7,14 +7,27 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery, Sum
 from django.utils import timezone
 
-from contacts.choices import AssessmentSource, ContactKind, RecordSource, SourceChangeStatus, Stance
+from contacts.choices import (
+    AssessmentSource,
+    ContactKind,
+    OrganizationType,
+    PersonKind,
+    RecordSource,
+    SourceChangeStatus,
+    Stance,
+)
 from contacts.models import (
+    CommitteeMembership,
     ContactPoint,
     InfluenceEntry,
+    InfluenceWeights,
     Organization,
+    OrganizationStatePresence,
     Person,
+    Position,
     SavedSegment,
     SourceChange,
     StanceEntry,
@@ -24,6 +37,7 @@ from contacts.normalize import contact_value_key
 from contacts.ownership import SOURCE, staff_changes_mark
 from contacts.permissions import can_create, can_edit_organization, can_edit_person
 from contacts.selectors import clean_person_params
+from contacts.signals import public_influence_changed
 from core.concurrency import version_check
 from core.errors import ConflictError, DomainError, DomainValidationError
 from core.roles import Role, has_role
@@ -325,3 +339,105 @@ def source_change_resolve(*, change: SourceChange, actor, accept: bool) -> Sourc
     change.resolved_by, change.resolved_at = actor, timezone.now()
     change.save(update_fields=["status", "resolved_by", "resolved_at", "updated_at"])
     return change
+
+
+# Kinds whose weight is the office itself: once out of office, the office no longer counts.
+PUBLIC_OFFICE_KINDS = {
+    PersonKind.GOVERNOR,
+    PersonKind.LT_GOVERNOR,
+    PersonKind.SENATOR,
+    PersonKind.REPRESENTATIVE,
+    PersonKind.DELEGATE,
+    PersonKind.STATE_OFFICIAL,
+}
+
+# Organizations whose size and sector say something about their leaders' weight in trade.
+_SIZED_ORGANIZATION_TYPES = {
+    OrganizationType.COMPANY,
+    OrganizationType.INDUSTRY_ASSOCIATION,
+    OrganizationType.CHAMBER_OF_COMMERCE,
+    OrganizationType.UNION,
+}
+
+
+def _majority_parties() -> dict[str, str]:
+    """{chamber: party} of the party holding most current seats in each chamber (from the people stored)."""
+    counts = (
+        Person.objects.filter(is_current_office_holder=True)
+        .exclude(chamber="")
+        .exclude(party="")
+        .values("chamber", "party")
+        .annotate(n=Count("pk"))
+        .order_by("chamber", "-n")
+    )
+    majority: dict[str, str] = {}
+    for row in counts:
+        majority.setdefault(row["chamber"], row["party"])
+    return majority
+
+
+def public_influence_refresh(*, person_ids: Iterable[int] | None = None, today: dt.date | None = None) -> int:
+    """Recompute the influence from the public record of these people (everyone when None); returns rows changed.
+
+    Reads each person's office, trade-committee seats and current organizations with `InfluenceWeights`
+    (see `contacts.influence`), writes `public_influence` and its basis in bulk, and after commit sends
+    `public_influence_changed` so rankings that read it rescore those people.
+    """
+    from contacts.influence import OrganizationFacts, Seat, public_influence
+
+    today = today or timezone.localdate()
+    weights = InfluenceWeights.load()
+    majority = _majority_parties()
+    people = Person.objects.order_by("pk").only(
+        "pk", "kind", "chamber", "party", "term_start", "is_current_office_holder", "public_influence",
+        "public_influence_basis",
+    )  # fmt: skip
+    if person_ids is not None:
+        people = people.filter(pk__in=list(person_ids))
+    people = people.prefetch_related(
+        Prefetch("committee_memberships", queryset=CommitteeMembership.objects.select_related("committee")),
+        Prefetch(
+            "positions",
+            queryset=Position.objects.filter(
+                is_current=True, organization__org_type__in=_SIZED_ORGANIZATION_TYPES
+            ).annotate(
+                employees=Subquery(
+                    OrganizationStatePresence.objects.filter(organization_id=OuterRef("organization_id"))
+                    .order_by()
+                    .values("organization_id")
+                    .annotate(total=Sum("employees"))
+                    .values("total")
+                ),
+                in_trade_sector=Exists(
+                    Organization.pillars.through.objects.filter(organization_id=OuterRef("organization_id"))
+                ),
+            ),
+            to_attr="sized_positions",
+        ),
+    )
+    changed: list[Person] = []
+    with transaction.atomic():
+        for person in people.iterator(chunk_size=500):
+            if person.is_current_office_holder or person.kind not in PUBLIC_OFFICE_KINDS:
+                value, basis = public_influence(
+                    weights=weights,
+                    kind=person.kind,
+                    seats=[Seat(code=m.committee.code, title=m.title) for m in person.committee_memberships.all()],
+                    in_majority=bool(person.chamber and majority.get(person.chamber) == person.party),
+                    term_start=person.term_start,
+                    today=today,
+                    organizations=[
+                        OrganizationFacts(employees=p.employees, in_trade_sector=p.in_trade_sector)
+                        for p in person.sized_positions
+                    ],
+                )
+            else:  # a former office holder's office no longer counts
+                value, basis = None, ""
+            if (value, basis[:300]) != (person.public_influence, person.public_influence_basis):
+                person.public_influence, person.public_influence_basis = value, basis[:300]
+                changed.append(person)
+        Person.objects.bulk_update(changed, ["public_influence", "public_influence_basis"], batch_size=500)
+        ids = [person.pk for person in changed]
+        if ids:
+            transaction.on_commit(lambda: public_influence_changed.send(sender=Person, person_ids=ids))
+    return len(changed)

@@ -5,6 +5,7 @@ from contacts import views
 app_name = "contacts"
 
 urlpatterns = [
+    path("search/", views.global_search_view, name="search"),
     path("stakeholders/", views.person_list, name="person-list"),
     path("stakeholders/add/", views.person_create_view, name="person-create"),
     path("stakeholders/export/", views.person_export, name="person-export"),

@@ -32,6 +32,7 @@ from contacts.permissions import can_create, can_edit_organization, can_edit_per
 from contacts.search import person_search_by_name_order
 from contacts.selectors import (
     clean_person_params,
+    global_search,
     organization_detail,
     organization_filter,
     person_detail,
@@ -142,6 +143,13 @@ def person_export(request):
 
 def _safe_filename(name: str) -> str:
     return "".join(ch for ch in name if ch.isalnum() or ch in "-_")[:80] or "export"
+
+
+@role_required(Role.VIEWER)
+def global_search_view(request):
+    """The header's search box: people, organizations and states in one page."""
+    query = request.GET.get("q", "")
+    return render(request, "contacts/search.html", {"q": query, **global_search(user=request.user, query=query)})
 
 
 @role_required(Role.VIEWER)

@@ -9,12 +9,11 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {"nav_items": [], "classification_marking": settings.CLASSIFICATION_MARKING}
     path = request.path
-    items = []
-    for key, label, url, role in MAIN_NAVIGATION:
-        if not has_role(user, role):
-            continue
-        active = path == "/" if url == "/" else path.startswith(url)
-        items.append({"key": key, "label": label, "url": url, "active": active})
+    allowed = [(key, label, url) for key, label, url, role in MAIN_NAVIGATION if has_role(user, role)]
+    # The longest matching entry is the current one: /stakeholders/import/ is Import, not Stakeholders.
+    matches = [url for _key, _label, url in allowed if (path == "/" if url == "/" else path.startswith(url))]
+    current = max(matches, key=len, default=None)
+    items = [{"key": key, "label": label, "url": url, "active": url == current} for key, label, url in allowed]
     role = role_of(user)
     return {
         "nav_items": items,

@@ -16,6 +16,7 @@ from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
 
 from contacts.models import Person
+from contacts.signals import public_influence_changed
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +37,7 @@ def _rescore(ids: list[int]) -> None:
 
 
 # The person's own columns the score reads (states come through the link signal below).
-SCORED_FIELDS = {"stance", "influence"}
+SCORED_FIELDS = {"stance", "influence", "public_influence"}
 
 
 @receiver(post_save, sender=Person, dispatch_uid="outreach.rescore_person")
@@ -56,3 +57,9 @@ def rescore_person_states(sender, instance, action: str, reverse: bool, pk_set, 
         _rescore_later([instance.pk])
     elif pk_set:
         _rescore_later(pk_set)
+
+
+@receiver(public_influence_changed, dispatch_uid="outreach.rescore_public_influence")
+def rescore_public_influence(sender, person_ids, **kwargs) -> None:
+    # Sent after commit already: rescore now.
+    _rescore(sorted(person_ids))

@@ -19,6 +19,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
 )
@@ -242,7 +243,8 @@ def scored_people(people: QuerySet[Person], *, scenario, pillar=None, now: dt.da
         in_battleground=Exists(person_states.filter(state__is_battleground_2024=True)),
     ).annotate(
         c_exposure=exposure,
-        c_influence=Coalesce(_float(F("influence")), Value(0.0)) / Value(5.0),
+        # A staff rating always wins over the influence read from the public record.
+        c_influence=Coalesce(_float(F("influence")), F("public_influence"), Value(0.0)) / Value(5.0),
         c_recency=Case(*recency_cases, default=Value(0.0), output_field=FloatField()),
         c_stance=Case(
             *[When(stance=stance, then=Value(score)) for stance, score in STANCE_PRIORITY.items()],
@@ -263,6 +265,50 @@ def scored_people(people: QuerySet[Person], *, scenario, pillar=None, now: dt.da
     return people.annotate(score=score)
 
 
+def state_exposure_ranks(*, scenario, pillar=None) -> dict[int, int]:
+    """{state id: 1 for the most exposed state, 2 for the next, ...} under the scenario (one query)."""
+    by_state = _exposure_by_state(scenario=scenario, pillar=pillar)
+    ordered = sorted((value, pk) for pk, value in by_state.items() if value > 0)
+    return {pk: rank for rank, (_value, pk) in enumerate(reversed(ordered), start=1)}
+
+
+def _ordinal(number: int) -> str:
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
+def priority_explanation(person: Person, *, exposure_ranks: dict[int, int], now: dt.datetime | None = None) -> str:
+    """Why a ranked person scores what they do, in words ("Governor; Michigan is the most exposed state; never
+    contacted"). Reads the ranking's annotations and the person's prefetched states: no query."""
+    now = now or timezone.now()
+    reasons: list[str] = []
+    if person.influence:
+        reasons.append(f"rated {person.influence}/5 by staff")
+    elif person.public_influence_basis:
+        reasons.append(person.public_influence_basis.split("; ")[0])
+        reasons.extend(person.public_influence_basis.split("; ")[1:3])
+    ranked_states = sorted((exposure_ranks[s.pk], s.name) for s in person.states.all() if s.pk in exposure_ranks)
+    if ranked_states:
+        rank, name = ranked_states[0]
+        reasons.append(
+            f"{name} is the most exposed state" if rank == 1 else f"{name} is the {_ordinal(rank)} most exposed state"
+        )
+    if person.in_battleground:
+        reasons.append("battleground state")
+    if person.last_contact_at is None:
+        reasons.append("never contacted")
+    else:
+        days = (now - person.last_contact_at).days
+        reasons.append("contacted today" if days < 1 else f"last contacted {days} day{'s' if days != 1 else ''} ago")
+    if person.stance not in {Stance.UNKNOWN, ""}:
+        reasons.append(person.get_stance_display().lower())
+    if person.open_commitments:
+        count = person.open_commitments
+        reasons.append(f"{count} open commitment{'s' if count != 1 else ''}")
+    text = "; ".join(reasons)
+    return text[:1].upper() + text[1:]
+
+
 @dataclass(frozen=True)
 class CoverageRow:
     state: State
@@ -270,10 +316,32 @@ class CoverageRow:
     stakeholders: int
     contacted_30: int
     contacted_90: int
+    influence_total: float = 0.0
+    influence_contacted_90: float = 0.0
 
     @property
     def share_90(self) -> float:
         return self.contacted_90 / self.stakeholders if self.stakeholders else 0.0
+
+    @property
+    def weighted_share_90(self) -> float:
+        """The share of the state's influence contacted in 90 days: calling the governor covers more than
+        calling one of thirteen representatives."""
+        return self.influence_contacted_90 / self.influence_total if self.influence_total else 0.0
+
+    @property
+    def is_gap(self) -> bool:
+        return bool(self.stakeholders) and self.weighted_share_90 < COVERAGE_GAP_BELOW
+
+
+# A state with stakeholders is a coverage gap while less than this share of its influence was contacted
+# in 90 days.
+COVERAGE_GAP_BELOW = 0.25
+
+# Each person's weight in coverage: the staff rating, else the public record's, else 1 (the lowest rating).
+COVERAGE_WEIGHT = Coalesce(
+    _float(F("people__influence")), F("people__public_influence"), Value(1.0), output_field=FloatField()
+)
 
 
 def _contacted_since(since: dt.datetime, now: dt.datetime, prefix: str) -> Q:
@@ -341,6 +409,10 @@ def _coverage_rows(*, scenario, now: dt.datetime) -> list[CoverageRow]:
             contacted_90=Count(
                 "people", filter=_contacted_since(now - dt.timedelta(days=90), now, stats), distinct=True
             ),
+            influence_total=Sum(COVERAGE_WEIGHT),
+            influence_contacted_90=Sum(
+                COVERAGE_WEIGHT, filter=_contacted_since(now - dt.timedelta(days=90), now, stats)
+            ),
         )
         .order_by("name")
     )
@@ -352,6 +424,8 @@ def _coverage_rows(*, scenario, now: dt.datetime) -> list[CoverageRow]:
             stakeholders=s.stakeholders,
             contacted_30=s.contacted_30,
             contacted_90=s.contacted_90,
+            influence_total=s.influence_total or 0.0,
+            influence_contacted_90=s.influence_contacted_90 or 0.0,
         )
         for s in states
     ]

@@ -563,6 +563,9 @@ class PriorityListView(RoleRequiredMixin, TemplateView):
         )
         # The ranking covers everyone: count like the other big lists (exact up to 10,000, then estimated).
         page = LargeTablePaginator(ranked, PAGE_SIZE).get_page(request.GET.get("page"))
+        exposure_ranks = selectors.state_exposure_ranks(scenario=scenario, pillar=pillar)
+        for person in page.object_list:
+            person.explanation = selectors.priority_explanation(person, exposure_ranks=exposure_ranks)
         query = request.GET.copy()
         query.pop("page", None)
         return {

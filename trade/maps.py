@@ -58,6 +58,8 @@ def tile_map_svg(
     scale: str = "linear",
     value_format=None,
     legend_title: str = "",
+    edges: list[float] | None = None,
+    legend_labels: list[str] | None = None,
 ) -> str:
     """Inline SVG of the US as equal tiles coloured by `values` (state code → number).
 
@@ -65,12 +67,15 @@ def tile_map_svg(
     "linear" (five equal steps up to the largest value) or "quantile" (five groups of about as many
     states: readable when a few states dwarf the rest). The legend states each step's range in
     `value_format` (a function number → text) under `legend_title` (which should name the unit).
+    Fixed `edges` (four lower bounds of steps 2–5) and `legend_labels` (five texts) replace the scale
+    where the bands mean something of their own, such as shares of a whole.
     """
     labels = labels or {}
     links = links or {}
     fmt = value_format or (lambda number: f"{number:,.0f}")
     numbers = list(values.values())
-    edges = _quantile_edges(numbers) if scale == "quantile" else _linear_edges(numbers)
+    if edges is None:
+        edges = _quantile_edges(numbers) if scale == "quantile" else _linear_edges(numbers)
     width, legend_top = 12 * (TILE + GAP), 8 * (TILE + GAP) + 8
     height = legend_top + 62
     parts = [
@@ -104,7 +109,7 @@ def tile_map_svg(
     for index, colour in enumerate(PALETTE):
         x = index * swatch
         low = bounds[index]
-        text = f"≥ {fmt(low)}" if index else f"< {fmt(edges[0])}"
+        text = legend_labels[index] if legend_labels else (f"≥ {fmt(low)}" if index else f"< {fmt(edges[0])}")
         parts.append(
             f'<rect x="{x + 0.5}" y="{legend_top + 18}" width="{swatch - 4}" height="14" fill="{colour}" '
             f'stroke="{OUTLINE}"/><text x="{x}" y="{legend_top + 48}" font-size="11" {FONT} fill="#1a1a1a">'

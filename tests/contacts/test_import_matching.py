@@ -30,7 +30,11 @@ def _import(user, body: str = ROWS, *, matches=None, titles=None) -> tuple[Sprea
 def test_importing_the_same_id_less_spreadsheet_three_times_creates_each_person_once(lead, reference_data):
     results = [_import(lead)[1] for _ in range(3)]
 
-    assert results == [{"created": 2, "updated": 0}, {"created": 0, "updated": 2}, {"created": 0, "updated": 2}]
+    assert results == [
+        {"created": 2, "updated": 0, "skipped": []},
+        {"created": 0, "updated": 2, "skipped": []},
+        {"created": 0, "updated": 2, "skipped": []},
+    ]
     assert Person.objects.filter(last_name="Noid").count() == 1
     assert Person.objects.filter(last_name="Orgonly").count() == 1
     assert Position.objects.filter(person__last_name="Orgonly", is_current=True).count() == 1
@@ -82,4 +86,4 @@ def test_a_matched_name_whom_an_officer_cannot_edit_is_an_error_and_nothing_is_w
         _import(officer, "Nora,Noid,MI,,,yes\n")
     assert Person.objects.filter(last_name="Noid").count() == 1
     # Choosing "a different person" is allowed.
-    assert _import(officer, "Nora,Noid,MI,,,yes\n", matches={2: "new"})[1] == {"created": 1, "updated": 0}
+    assert _import(officer, "Nora,Noid,MI,,,yes\n", matches={2: "new"})[1] == {"created": 1, "updated": 0, "skipped": []}

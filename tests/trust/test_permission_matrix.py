@@ -115,6 +115,8 @@ RULES: list[Rule] = [
             "trade_exposurefigure_delete",
             "outreach_priorityweights_add",
             "outreach_priorityweights_delete",
+            "contacts_influenceweights_add",
+            "contacts_influenceweights_delete",
             "outreach_calendartoken_add",
             "briefings_briefingpacket_add",
             # Stance and influence change only through their service; source changes are reviewed
@@ -137,6 +139,7 @@ RULES: list[Rule] = [
     Rule("url:trade:release-list", ("GET",), signed_in(200)),
     # --- contacts pages: Viewers read; Officers add and edit what they own; Leads merge ----------
     Rule("url:contacts:person-list", ("GET",), signed_in(200)),
+    Rule("url:contacts:search", ("GET",), signed_in(200)),
     Rule("url:contacts:person-export", ("GET",), signed_in(200)),
     Rule("url:contacts:duplicates", ("GET",), signed_in(200)),
     Rule("url:contacts:person-detail", ("GET",), signed_in(404)),
