@@ -22,3 +22,6 @@ EXPOSURE_REFRESH_PAUSE_FILE = env("EXPOSURE_REFRESH_PAUSE_FILE", default="")
 # file once it is written (a sibling already finished) inside the still-open transaction, then waits,
 # so the test can kill the worker in the middle of the batch.
 PACKET_BATCH_PAUSE_FILE = env("PACKET_BATCH_PAUSE_FILE", default="")
+# Always this process's memory, whatever CACHE_URL says: every test clears the cache (tests/conftest.py),
+# which on a shared Redis would wipe the entries of everything else using it, other test processes too.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "KEY_PREFIX": "envoy"}}
