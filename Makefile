@@ -45,9 +45,12 @@ security: install-dev
 	$(VENV)/bin/bandit -q -r config core trade contacts outreach briefings -ll
 	$(PY) .ci/pip_audit_gate.py requirements.txt
 
+# The suite runs in PYTEST_WORKERS processes (pytest-xdist; 0: in this one), each with its own test
+# database (test_<name>_gw0, ...): see "Tests in parallel" in docs/operations.md before adding a test.
+PYTEST_WORKERS ?= 2
 test: install-dev lint security
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
-	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 clean-var:
 	rm -rf var/broker var/envoy.sqlite3* var/staticfiles

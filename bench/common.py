@@ -36,6 +36,7 @@ def bench_env(database: str) -> dict[str, str]:
             "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "CELERY_BROKER_URL": env.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/8"),
+            "CACHE_URL": env.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/9"),
             "DJANGO_QUERY_COUNT_HEADER": "true",
             "DJANGO_STATIC_ROOT": str(ROOT / "var" / "bench-static"),
             "DJANGO_LOG_LEVEL": "WARNING",

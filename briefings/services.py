@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import time
 from decimal import Decimal
 
 from django.conf import settings
@@ -20,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from briefings import selectors
 from briefings.asks import recommended_asks
-from briefings.choices import FINISHED_STATUSES, PacketStatus, Section, TargetKind
+from briefings.choices import PacketStatus, Section, TargetKind
 from briefings.models import BriefingPacket, PacketTemplate
 from briefings.rendering import render_packet_html, render_pdf
 from contacts.models import Organization, Person
@@ -480,7 +479,6 @@ def packet_generate(*, packet_id: int) -> BriefingPacket | None:
         packet.error = ""
         packet.generated_at = timezone.now()
         packet.save()
-        _pause_for_worker_death_test(packet=packet)
         if packet.meeting_id and packet.batch_parent_id is None:
             transaction.on_commit(lambda: packet_notify_meeting_staff(packet_id=packet.pk))
     _batch_progress(packet=packet)
@@ -497,21 +495,6 @@ def _pdf_store(*, packet: BriefingPacket, pdf: bytes) -> None:
     name = field.generate_filename(packet, f"packet-{packet.pk}.pdf")
     field.storage.delete(name)  # only a dead attempt's leftover can be there: the row is not done yet
     packet.pdf.save(name, ContentFile(pdf), save=False)
-
-
-def _pause_for_worker_death_test(*, packet: BriefingPacket) -> None:
-    """Only the test settings define PACKET_BATCH_PAUSE_FILE (from the environment of a test's worker
-    subprocess): in the middle of a batch (a packet of it is written, figures, HTML and PDF, while
-    another packet of the batch is already finished) the worker touches the file and waits for the
-    test to kill it before the transaction commits."""
-    marker = getattr(settings, "PACKET_BATCH_PAUSE_FILE", "")
-    if not marker or not packet.batch_parent_id:
-        return
-    siblings = BriefingPacket.objects.filter(batch_parent_id=packet.batch_parent_id).exclude(pk=packet.pk)
-    if siblings.filter(status__in=FINISHED_STATUSES).exists():
-        with open(marker, "w") as flag:
-            flag.write("paused")
-        time.sleep(600)
 
 
 def _batch_progress(*, packet: BriefingPacket) -> None:

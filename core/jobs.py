@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from kombu.exceptions import KombuError
@@ -47,7 +48,7 @@ def outbox_dispatch(*, ids: list[int] | None = None, limit: int = 500) -> int:
     if app.conf.task_always_eager:
         return _outbox_run_eagerly(app, messages)
     sent = 0
-    with publish_connection(app) as connection:
+    with publish_connection(app) as broker:
         for message in messages:
             try:
                 app.send_task(
@@ -56,7 +57,7 @@ def outbox_dispatch(*, ids: list[int] | None = None, limit: int = 500) -> int:
                     queue=message.queue,
                     task_id=f"outbox-{message.pk}",
                     retry=False,
-                    connection=connection,
+                    connection=broker,
                 )
             except (KombuError, OSError) as exc:
                 log.warning("outbox: could not publish %s: %s", message, exc)
@@ -94,25 +95,63 @@ def _outbox_run_eagerly(app, messages: list[OutboxMessage]) -> int:
     return len(messages)
 
 
-def outbox_task(func: Callable) -> Callable:
+def outbox_task(func: Callable | None = None, *, atomic: bool = True) -> Callable:
     """Wrap a task body so a message delivered twice runs once: the first completion wins.
 
     The task receives `outbox_id` from the dispatcher (absent when called directly).
+
+    `@outbox_task` runs the body and records the completion in one transaction: the body's writes and
+    "done" commit together or not at all, so a redelivery after a crash finds either both or neither.
+    `@outbox_task(atomic=False)` is for bodies that commit in steps on purpose (a refresh of every
+    scenario, each in its own transaction, so no step holds its locks while the others run); the
+    completion is recorded after the body returns, so a body that dies midway runs again from the start
+    on redelivery and must be safe to repeat. Either way a second delivery waits while the first runs
+    (a lock on the message) and then finds it complete.
     """
+    if func is None:
+        return lambda body: outbox_task(body, atomic=atomic)
 
     @wraps(func)
     def wrapper(*args, outbox_id: int | None = None, **kwargs):
         if outbox_id is None:
             return func(*args, **kwargs)
-        with transaction.atomic():
-            message = OutboxMessage.objects.select_for_update().filter(pk=outbox_id).first()
-            if message is None or message.completed_at is not None:
+        if atomic:
+            with transaction.atomic():
+                message = OutboxMessage.objects.select_for_update().filter(pk=outbox_id).first()
+                if message is None or message.completed_at is not None:
+                    return None
+                result = func(*args, **kwargs)
+                OutboxMessage.objects.filter(pk=outbox_id).update(completed_at=timezone.now())
+                return result
+        with _message_lock(outbox_id):
+            if not OutboxMessage.objects.filter(pk=outbox_id, completed_at__isnull=True).exists():
                 return None
             result = func(*args, **kwargs)
-            OutboxMessage.objects.filter(pk=outbox_id).update(completed_at=timezone.now())
+            OutboxMessage.objects.filter(pk=outbox_id, completed_at__isnull=True).update(completed_at=timezone.now())
             return result
 
     return wrapper
+
+
+@contextmanager
+def _message_lock(outbox_id: int) -> Iterator[None]:
+    """Hold a lock on one outbox message across the transactions its body commits.
+
+    On PostgreSQL a session-level advisory lock: it outlives each commit and the server drops it when a
+    killed worker's connection goes, so a redelivery never waits for a dead worker. SQLite (one file,
+    one writer at a time, the embedded broker never redelivers) needs none.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    key = f"core.outbox:{outbox_id}"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(hashtextextended(%s, 0))", [key])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 0))", [key])
 
 
 def job_slot_claim(*, job: str, slot: str) -> bool:

@@ -74,3 +74,14 @@ def _empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _media_root_per_process(tmp_path_factory):
+    """Files written by tests (packets, uploads) go to this test process's own directory, not var/media:
+    test processes running side by side (pytest-xdist) number their rows alike and would write the
+    same paths."""
+    from django.test import override_settings
+
+    with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))):
+        yield

@@ -9,12 +9,10 @@ Python never walks trade rows. See docs/methodology.md and docs/performance.md.
 from __future__ import annotations
 
 import logging
-import time
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Case, Count, DecimalField, ExpressionWrapper, F, FilteredRelation, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
@@ -352,7 +350,6 @@ def _build(*, scenario: TariffScenario, year: int, trigger: str) -> ExposureSnap
     if not all(item["ok"] for item in checks if item["blocking"]):
         raise SnapshotCheckFailed(checks)
     ExposureFigure.objects.bulk_create([*totals, *pillars, *chapters], batch_size=5000)
-    _pause_for_worker_death_test()
     release_ids = rows.values_list("release_id", flat=True).distinct()
     snapshot.releases.set(DataRelease.objects.filter(pk__in=release_ids))
     ExposureSnapshot.objects.filter(scenario=scenario, is_current=True).update(is_current=False)
@@ -363,16 +360,6 @@ def _build(*, scenario: TariffScenario, year: int, trigger: str) -> ExposureSnap
     snapshot.finished_at = timezone.now()
     snapshot.save()
     return snapshot
-
-
-def _pause_for_worker_death_test() -> None:
-    """Only the test settings define EXPOSURE_REFRESH_PAUSE_FILE (from the environment of a test's
-    worker subprocess): the figures are written but not yet current when the test kills the worker."""
-    marker = getattr(settings, "EXPOSURE_REFRESH_PAUSE_FILE", "")
-    if marker:
-        with open(marker, "w") as flag:
-            flag.write("paused")
-        time.sleep(600)
 
 
 def _rank(totals: list[ExposureFigure]) -> None:

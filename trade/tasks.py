@@ -12,9 +12,13 @@ from trade.selectors import scenario_get
 
 
 @shared_task(name="trade.refresh_exposure", queue="imports", soft_time_limit=20 * 60, time_limit=25 * 60)
-@outbox_task
+@outbox_task(atomic=False)
 def refresh_exposure(*, scenario_slug: str | None = None, trigger: str = "") -> list[int]:
-    """Refresh one scenario's current version (by slug) or every current scenario; returns snapshot ids."""
+    """Refresh one scenario's current version (by slug) or every current scenario; returns snapshot ids.
+
+    Each scenario commits on its own (see `exposure_refresh_all`): a failure in one keeps the others'
+    new snapshots. A redelivery refreshes again, which is safe: it only makes a newer current snapshot.
+    """
     if scenario_slug:
         try:
             scenario = scenario_get(slug=scenario_slug)

@@ -196,6 +196,12 @@ CONTENT_SECURITY_POLICY = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# --- Cache ----------------------------------------------------------------------------------
+# Figures cached under version keys (core.caching: coverage, chapter years, rankings). One process's
+# memory unless CACHE_URL says otherwise; production points it at Redis so that every web host and
+# worker reads and fills the same entries. The prefix keeps them apart from anything else in that Redis.
+CACHES = {"default": {**env.cache_url("CACHE_URL", default="locmemcache://"), "KEY_PREFIX": "envoy"}}
+
 # --- Celery -------------------------------------------------------------------------------
 # Default broker needs no server: kombu's filesystem transport under var/broker.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")

@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES, REST_FRAMEWORK, api_renderers, env
+from .base import CACHES, DATABASES, REST_FRAMEWORK, api_renderers, env
 
 
 def _required(name: str, cast=str):
@@ -41,6 +41,10 @@ _required("DATABASE_URL")
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL in production (postgres://...).")
 _required("CELERY_BROKER_URL")
+_required("CACHE_URL")
+if CACHES["default"]["BACKEND"] != "django.core.cache.backends.redis.RedisCache":
+    # A per-process cache would let two web hosts show different coverage, chapter years and rankings.
+    raise ImproperlyConfigured("CACHE_URL must point to Redis in production (redis://...).")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

@@ -19,10 +19,6 @@ WHITENOISE_AUTOREFRESH = True
 API_BROWSABLE = env.bool("DJANGO_API_BROWSABLE", default=True)
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_RENDERER_CLASSES": api_renderers(browsable=API_BROWSABLE)}
 LANGUAGE_CODE = "en"
-# Worker-death test only (tests/trust/test_jobs_failure.py): a refresh touches this file once its
-# figures are written inside the still-open transaction, then waits, so the test can kill the worker.
-EXPOSURE_REFRESH_PAUSE_FILE = env("EXPOSURE_REFRESH_PAUSE_FILE", default="")
-# Worker-death test only (tests/trust/test_jobs_failure.py): a packet of a campaign batch touches this
-# file once it is written (a sibling already finished) inside the still-open transaction, then waits,
-# so the test can kill the worker in the middle of the batch.
-PACKET_BATCH_PAUSE_FILE = env("PACKET_BATCH_PAUSE_FILE", default="")
+# Always this process's memory, whatever CACHE_URL says: every test clears the cache (tests/conftest.py),
+# which on a shared Redis would wipe the entries of everything else using it, other test processes too.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "KEY_PREFIX": "envoy"}}

@@ -86,4 +86,5 @@ def test_a_matched_name_whom_an_officer_cannot_edit_is_an_error_and_nothing_is_w
         _import(officer, "Nora,Noid,MI,,,yes\n")
     assert Person.objects.filter(last_name="Noid").count() == 1
     # Choosing "a different person" is allowed.
-    assert _import(officer, "Nora,Noid,MI,,,yes\n", matches={2: "new"})[1] == {"created": 1, "updated": 0, "skipped": []}
+    result = _import(officer, "Nora,Noid,MI,,,yes\n", matches={2: "new"})[1]
+    assert result == {"created": 1, "updated": 0, "skipped": []}

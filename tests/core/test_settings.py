@@ -1,3 +1,4 @@
+import json
 import os
 import subprocess
 import sys
@@ -24,6 +25,7 @@ PRODUCTION = {
     "DJANGO_ALLOWED_HOSTS": "crm.example.org",
     "DATABASE_URL": "postgres://envoy:pw@127.0.0.1:5432/envoy",
     "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+    "CACHE_URL": "redis://127.0.0.1:6379/1",
 }
 
 
@@ -42,6 +44,8 @@ def test_production_settings_pass_deploy_check():
         ("DATABASE_URL", "", "DATABASE_URL"),
         ("DATABASE_URL", "sqlite:///x.db", "DATABASE_URL must point to PostgreSQL"),
         ("CELERY_BROKER_URL", "", "CELERY_BROKER_URL"),
+        ("CACHE_URL", "", "CACHE_URL"),
+        ("CACHE_URL", "locmemcache://", "CACHE_URL must point to Redis"),
     ],
 )
 def test_production_refuses_to_start_without_required_settings(variable, value, message):
@@ -111,3 +115,26 @@ def test_production_answers_html_requests_to_the_api_without_the_browsable_api()
         DJANGO_API_BROWSABLE="true",
     )
     assert answers == "[(404, 'application/json'), (406, 'application/json')]"
+
+
+def test_production_cache_is_the_shared_redis_with_versioned_keys():
+    """Several web hosts must agree on cached coverage, chapter years and rankings: one Redis for all."""
+    script = (
+        "import json, django; django.setup(); from django.conf import settings; "
+        "print(json.dumps(settings.CACHES['default']))"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "CELERY_", "CACHE_"))}
+    env.update(PRODUCTION)
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:6379/1",
+        "KEY_PREFIX": "envoy",
+    }
+
+
+def test_tests_keep_the_local_memory_cache(settings):
+    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"

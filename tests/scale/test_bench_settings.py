@@ -13,6 +13,7 @@ BENCH = {
     "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
     "DATABASE_URL": "postgres://envoy:pw@127.0.0.1:5432/envoy_bench",
     "CELERY_BROKER_URL": "redis://127.0.0.1:6379/8",
+    "CACHE_URL": "redis://127.0.0.1:6379/9",
 }
 PRINT_SETTINGS = (
     "import json, django; django.setup(); from django.conf import settings as s; print(json.dumps({"

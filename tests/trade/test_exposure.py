@@ -168,3 +168,45 @@ def test_annual_chapter_cells_win_over_monthly_detail_of_the_same_year_everywher
     total = ExposureFigure.objects.get(snapshot=snapshot, state=state, pillar=None, hs_chapter=None)
     assert total.imports_from_canada == Decimal("1250.00")
     assert [row["imports"] for row in trade_top_chapters_for_state(state=state, year=2023)] == [1250]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_refreshing_every_scenario_commits_each_one_and_a_redelivery_completes(world, monkeypatch):
+    """The refresh task of every scenario: scenario 2 failing keeps scenario 1's new snapshot committed
+    (each scenario is its own transaction, not one for the whole task); the message stays incomplete, a
+    redelivery refreshes both and completes it, and a later duplicate does nothing."""
+    from django.db import connection
+
+    from trade.tasks import refresh_exposure
+
+    _, first = world
+    second = TariffScenarioFactory(default_us_rate=Decimal("0.1"), default_ca_rate=Decimal("0.1"))
+    message = OutboxMessage.objects.create(task_name="trade.refresh_exposure", kwargs={}, queue="imports")
+    build = exposure._build
+
+    def fail_second(*, scenario, **kwargs):
+        if scenario.pk == second.pk:
+            raise RuntimeError("scenario 2 broke")
+        return build(scenario=scenario, **kwargs)
+
+    monkeypatch.setattr(exposure, "_build", fail_second)
+    with pytest.raises(RuntimeError, match="scenario 2 broke"):
+        refresh_exposure(trigger="test", outbox_id=message.pk)
+    assert not connection.in_atomic_block  # nothing left open: what is there is committed
+    committed = snapshot_current(scenario=first)
+    assert committed is not None and committed.status == SnapshotStatus.READY
+    assert ExposureFigure.objects.filter(snapshot=committed).count() == committed.figure_count > 0
+    assert not ExposureSnapshot.objects.filter(scenario=second).exists()
+    message.refresh_from_db()
+    assert message.completed_at is None
+
+    monkeypatch.setattr(exposure, "_build", build)
+    snapshot_ids = refresh_exposure(trigger="test", outbox_id=message.pk)
+    assert len(snapshot_ids) == 2
+    message.refresh_from_db()
+    assert message.completed_at is not None
+    assert snapshot_current(scenario=first).pk in snapshot_ids and snapshot_current(scenario=first) != committed
+    assert snapshot_current(scenario=second).pk in snapshot_ids
+
+    assert refresh_exposure(trigger="test", outbox_id=message.pk) is None
+    assert ExposureSnapshot.objects.count() == 3

@@ -50,7 +50,16 @@ def test_two_beats_claim_a_slot_once():
     assert JobSlot.objects.filter(job="daily-digest").count() == 1
 
 
-REDIS_PORT = 6391  # our own redis-server; the machine's Redis (6379) is never stopped
+def _free_port() -> int:
+    """A port nobody listens on: each test runs its own redis-server there, so tests running side by side
+    (xdist workers, other checkouts on the machine) never share one; the machine's Redis is never stopped."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 needs_redis = [
     pytest.mark.redis,
     pytest.mark.postgres,
@@ -72,12 +81,12 @@ def _redis_up(port: int) -> bool:
         return False
 
 
-def _start_redis(tmp_path: Path) -> subprocess.Popen:
+def _start_redis(tmp_path: Path, port: int) -> subprocess.Popen:
     process = subprocess.Popen(  # nosec B603
         [
             shutil.which("redis-server"),
             "--port",
-            str(REDIS_PORT),
+            str(port),
             "--bind",
             "127.0.0.1",
             "--save",
@@ -91,7 +100,7 @@ def _start_redis(tmp_path: Path) -> subprocess.Popen:
         stderr=subprocess.DEVNULL,
     )
     for _ in range(100):
-        if _redis_up(REDIS_PORT):
+        if _redis_up(port):
             return process
         time.sleep(0.1)
     process.kill()
@@ -121,16 +130,17 @@ def _wait_for(condition, *, what: str, worker: subprocess.Popen | None = None, l
 
 
 class Broker:
-    """Our redis-server on REDIS_PORT, this process's Celery app pointed at it, and worker subprocesses
+    """Our redis-server on a free port, this process's Celery app pointed at it, and worker subprocesses
     that use the test database."""
 
     def __init__(self, tmp_path: Path, *, visibility_timeout: int = 3600):
         from config.celery import app
 
-        assert not _redis_up(REDIS_PORT), f"port {REDIS_PORT} is busy"
         self.app = app
         self.tmp_path = tmp_path
-        self.url = f"redis://127.0.0.1:{REDIS_PORT}/9"
+        self.port = _free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/9"
+        self.pause_marker = tmp_path / "paused"
         self.visibility_timeout = visibility_timeout
         self.redis: subprocess.Popen | None = None
         self.workers: list[subprocess.Popen] = []
@@ -142,7 +152,13 @@ class Broker:
     def __enter__(self):
         self.app.conf.update(broker_url=self.url, broker_read_url=self.url, broker_write_url=self.url)
         self.app.conf.task_always_eager = False
-        self.app.conf.broker_transport_options = {"visibility_timeout": self.visibility_timeout}
+        # This process only publishes: with the broker down, give up on the first refused connection
+        # instead of retrying for the connect timeout on every publish (the outbox keeps the row either way).
+        self.app.conf.broker_transport_options = {
+            **self._saved["broker_transport_options"],
+            "visibility_timeout": self.visibility_timeout,
+            "max_retries": 0,
+        }
         self._reset_pool()
         return self
 
@@ -164,13 +180,17 @@ class Broker:
         self._reset_pool()
 
     def start_redis(self) -> None:
-        self.redis = _start_redis(self.tmp_path)
+        self.redis = _start_redis(self.tmp_path, self.port)
 
     def stop_redis(self) -> None:
         _stop(self.redis)
-        assert not _redis_up(REDIS_PORT)
+        assert not _redis_up(self.port)
 
-    def worker(self, *, queues: str, name: str, extra_env: dict | None = None, pool: str = "prefork"):
+    def worker(
+        self, *, queues: str, name: str, extra_env: dict | None = None, pool: str = "prefork", pause_at: str = ""
+    ):
+        """A worker subprocess; with `pause_at`, the test-only entry point that pauses at that point
+        (tests/trust/pausing_worker.py) and touches `<tmp_path>/paused` once it is there."""
         params = connection.settings_dict
         env = {
             **os.environ,
@@ -184,8 +204,13 @@ class Broker:
             "CELERY_VISIBILITY_TIMEOUT": str(self.visibility_timeout),
             **(extra_env or {}),
         }
+        if pause_at:
+            env.update(WORKER_PAUSE_AT=pause_at, WORKER_PAUSE_FILE=str(self.pause_marker))
+            command = [sys.executable, "-m", "tests.trust.pausing_worker", "worker"]
+        else:
+            command = [sys.executable, "-m", "celery", "-A", "config", "worker"]
         log_path = self.tmp_path / f"{name}.log"
-        command = [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queues, "-n", f"{name}@%h"]
+        command += ["-Q", queues, "-n", f"{name}@%h"]
         command += ["--pool", pool, "--concurrency", "2", "--without-gossip", "--without-mingle"]
         command += ["--without-heartbeat", "--loglevel", "INFO"]
         with log_path.open("w") as log:
@@ -275,18 +300,15 @@ def test_worker_killed_mid_refresh_leaves_no_partial_snapshot_and_redelivery_com
     previous = exposure_refresh(scenario=scenario)
     assert previous.status == SnapshotStatus.READY and previous.is_current
     figures_before = ExposureFigure.objects.count()
-    marker = tmp_path / "paused"
 
     with Broker(tmp_path, visibility_timeout=5) as broker:
         broker.start_redis()
-        first, first_log = broker.worker(
-            queues="imports", name="doomed", pool="solo", extra_env={"EXPOSURE_REFRESH_PAUSE_FILE": str(marker)}
-        )
+        first, first_log = broker.worker(queues="imports", name="doomed", pool="solo", pause_at="exposure-ready")
         with transaction.atomic():
             message = job_enqueue(
                 "trade.refresh_exposure", kwargs={"scenario_slug": scenario.slug, "trigger": "test"}, queue="imports"
             )
-        _wait_for(marker.exists, what="the refresh to write its figures", worker=first, log=first_log)
+        _wait_for(broker.pause_marker.exists, what="the refresh to write its figures", worker=first, log=first_log)
 
         # Mid-run: figures are written inside the worker's open transaction; nobody else sees them.
         assert list(ExposureSnapshot.objects.values_list("pk", "is_current")) == [(previous.pk, True)]
@@ -336,7 +358,6 @@ def test_worker_killed_mid_packet_batch_leaves_no_half_written_packet_and_redeli
     CampaignTarget.objects.create(campaign=campaign, organization=SyntheticOrganizationFactory())
     settings.MEDIA_ROOT = tmp_path / "media"
     media = {"DJANGO_MEDIA_ROOT": str(settings.MEDIA_ROOT)}
-    marker = tmp_path / "paused"
 
     def packet_states() -> dict[int, tuple[str, bool, str]]:
         return {p.pk: (p.status, bool(p.html), p.pdf.name) for p in BriefingPacket.objects.all()}
@@ -344,11 +365,13 @@ def test_worker_killed_mid_packet_batch_leaves_no_half_written_packet_and_redeli
     with Broker(tmp_path, visibility_timeout=5) as broker:
         broker.start_redis()
         first, first_log = broker.worker(
-            queues="packets", name="doomed", pool="solo", extra_env={**media, "PACKET_BATCH_PAUSE_FILE": str(marker)}
+            queues="packets", name="doomed", pool="solo", extra_env=media, pause_at="packet-batch"
         )
         # As beat fires it: straight to the broker, not through the outbox.
         broker.app.send_task("briefings.schedule_campaign_packets", queue="packets", task_id="weekly-run")
-        _wait_for(marker.exists, what="the second packet of the batch to be written", worker=first, log=first_log)
+        _wait_for(
+            broker.pause_marker.exists, what="the second packet of the batch to be written", worker=first, log=first_log
+        )
 
         batch = BriefingPacket.objects.get(batch_parent__isnull=True)
         done, killed, waiting = batch.children.order_by("id")
