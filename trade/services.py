@@ -22,6 +22,7 @@ from trade.models import (
     HSChapter,
     ImportRun,
     NationalTradeFlow,
+    ScenarioOverlay,
     ScenarioRate,
     State,
     TariffScenario,
@@ -381,6 +382,9 @@ SCENARIO_COPY_FIELDS = [
     "jobs_per_billion_usd",
     "jobs_source",
     "is_synthetic",
+    "regime_date",
+    "regime_rolls_forward",
+    "is_historical",
 ]
 
 
@@ -406,6 +410,7 @@ def scenario_revise(
         values.update({name: value for name, value in changes.items() if name != "is_default"})
         make_default = changes.get("is_default", current.is_default)
         old_rates = list(current.rates.all())
+        old_overlays = list(current.overlays.all())
         TariffScenario.objects.filter(pk=current.pk).update(is_current_version=False, is_default=False)
         if make_default:
             TariffScenario.objects.filter(is_default=True).update(is_default=False)
@@ -446,6 +451,19 @@ def scenario_revise(
                 for rate in rates
             ]
         ScenarioRate.objects.bulk_create(rate_rows)
+        ScenarioOverlay.objects.bulk_create(
+            ScenarioOverlay(
+                scenario=new,
+                action=overlay.action,
+                measure_id=overlay.measure_id,
+                family=overlay.family,
+                rate=overlay.rate,
+                usmca_treatment=overlay.usmca_treatment,
+                usmca_utilization=overlay.usmca_utilization,
+                note=overlay.note,
+            )
+            for overlay in old_overlays
+        )
         scenario_refresh_enqueue(scenario=new, trigger=f"new version {new.version} of {new.slug}")
     return new
 
