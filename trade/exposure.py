@@ -37,7 +37,7 @@ from trade.models import (
     TariffScenario,
     TradeFlow,
 )
-from trade.regime import Regime, regime_on, scenario_regime_date
+from trade.regime import Regime, measure_change_dates, regime_on, scenario_regime_date
 
 log = logging.getLogger(__name__)
 
@@ -476,4 +476,25 @@ def exposure_refresh_all(*, trigger: str = "", base_year: int | None = None) -> 
     return [
         exposure_refresh(scenario=scenario, base_year=base_year, trigger=trigger)
         for scenario in TariffScenario.objects.current_versions().order_by("pk")
+    ]
+
+
+def rolling_scenarios_due(*, today: datetime.date) -> list[TariffScenario]:
+    """Rolling ('in force today') scenarios whose current snapshot predates a measure starting or ending
+    on or before `today`: their figures describe a regime that no longer holds."""
+    due = []
+    for scenario in TariffScenario.objects.current_versions().filter(regime_rolls_forward=True).order_by("pk"):
+        snapshot = ExposureSnapshot.objects.current().filter(scenario=scenario).first()
+        stale = snapshot is None or snapshot.regime_date is None
+        changed = not stale and snapshot.regime_date < today
+        if stale or (changed and measure_change_dates(after=snapshot.regime_date, until=today)):
+            due.append(scenario)
+    return due
+
+
+def exposure_refresh_rolling(*, today: datetime.date, trigger: str = "") -> list[ExposureSnapshot]:
+    """Refresh the rolling scenarios that are due (idempotent: a second run the same day finds none)."""
+    return [
+        exposure_refresh(scenario=scenario, trigger=trigger, today=today)
+        for scenario in rolling_scenarios_due(today=today)
     ]

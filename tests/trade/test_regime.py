@@ -136,3 +136,17 @@ def test_section_122_renewed_without_exemption_does_not_stack_on_232(michigan):
 def test_change_dates_list_the_days_a_measure_starts_or_ends(michigan):
     days = measure_change_dates(after=datetime.date(2026, 2, 1), until=datetime.date(2026, 12, 3))
     assert days == [datetime.date(2026, 2, 24), datetime.date(2026, 7, 24)]
+
+
+def test_rolling_scenario_is_refreshed_only_when_a_measure_started_or_ended(michigan):
+    scenario = _regime_scenario(regime_rolls_forward=True)
+    first = exposure.exposure_refresh(scenario=scenario, base_year=2024, today=datetime.date(2026, 7, 1))
+    # Nothing starts or ends between July 1 and July 20: nothing to do.
+    assert exposure.exposure_refresh_rolling(today=datetime.date(2026, 7, 20)) == []
+    # Section 122 expired on July 24: the regime changed, so the scenario is refreshed once.
+    (second,) = exposure.exposure_refresh_rolling(today=datetime.date(2026, 7, 24))
+    assert second.regime_date == datetime.date(2026, 7, 24) and second.is_current
+    # 10 % on the non-USMCA 19 % of chapters 44 and 84 while in force; gone after.
+    assert _by_measure(first, michigan)["us-s122-surcharge-10"] == Decimal("6650.00")
+    assert "us-s122-surcharge-10" not in _by_measure(second, michigan)
+    assert exposure.exposure_refresh_rolling(today=datetime.date(2026, 7, 24)) == []
