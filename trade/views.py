@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from core.permissions import role_required
 from core.selectors import model_history
 from trade import selectors
+from trade.choices import MeasureAuthority, MeasureSide, MeasureStatus
 from trade.forms import ScenarioChoiceForm, ScenarioCompareForm
 from trade.maps import bar_chart_svg, tile_map_svg
 from trade.models import DataRelease, State, TariffScenario
@@ -138,6 +139,7 @@ def state_detail(request, code: str):
         **comparison,
         "releases": DataRelease.objects.filter(trade_flows__state=state).distinct().order_by("-vintage_date"),
         "economics": state.economics.order_by("-year").first(),
+        **state_regime_context(state=state),
     }
     return render(request, "trade/state_detail.html", context)
 
@@ -220,3 +222,44 @@ def release_list(request):
         "trade/release_list.html",
         {"page": page, "history": model_history(DataRelease, request.user)},
     )
+
+
+@role_required()
+def tariff_timeline(request):
+    """Every US and Canadian measure with its dates, sources and status; filter by authority, side, pillar."""
+    filters = {key: request.GET.get(key, "") for key in ("authority", "side", "pillar", "status")}
+    context = {
+        "measures": selectors.measure_timeline(**filters),
+        "filters": filters,
+        "authorities": MeasureAuthority.choices,
+        "sides": MeasureSide.choices,
+        "statuses": MeasureStatus.choices,
+        "pillars": selectors.pillar_list(),
+        "review": selectors.timeline_review(),
+    }
+    return render(request, "trade/tariff_timeline.html", context)
+
+
+def state_regime_context(*, state: State) -> dict:
+    """'In force today' for one state: duty by measure from the default regime scenario's snapshot,
+    the measures not modelled, the assumptions named, jobs supported by exports to Canada."""
+    context: dict = {
+        "jobs_supported": selectors.jobs_supported_by_exports_to_canada(state=state),
+        "review": selectors.timeline_review(),
+        "regime_snapshot": None,
+    }
+    scenario = TariffScenario.objects.current_versions().filter(regime_rolls_forward=True, is_default=True).first()
+    if scenario is None:
+        scenario = TariffScenario.objects.current_versions().filter(slug="in-force-today").first()
+    snapshot = selectors.snapshot_current(scenario=scenario) if scenario else None
+    if snapshot is not None:
+        by_measure = selectors.exposure_by_measure(snapshot=snapshot, state=state).get(state.pk, [])
+        context.update(
+            regime_snapshot=snapshot,
+            regime_total=selectors.exposure_for_state(state=state, scenario=scenario)["total"],
+            by_measure=by_measure,
+            not_modelled=selectors.measures_not_modelled(snapshot=snapshot),
+            utilization=(snapshot.assumptions or {}).get("usmca_utilization", {}),
+            counts_counter_duty_jobs=any(row["measure"].side == MeasureSide.CANADA for row in by_measure),
+        )
+    return context

@@ -112,3 +112,9 @@ class ExposureFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.snapshot_id} {self.state_id} {self.pillar_id or ''}{self.hs_chapter_id or ''}"
+
+    @property
+    def jobs_supported_by_exports(self):
+        """Jobs supported by these exports to Canada (base year × the scenario's jobs ratio), unrounded.
+        Needs `snapshot__scenario` loaded (the list selectors select it)."""
+        return self.exports_to_canada * self.snapshot.scenario.jobs_per_billion_usd / 1_000_000_000
