@@ -127,7 +127,11 @@ def load_pillar_map() -> None:
     for row in rows:
         pillar = pillars[row["pillar_code"]]
         is_whole = row["hs_level"] == HSLevel.HS2
-        counts = is_whole or (row["confidence"] == Confidence.HIGH and row["hs_code"][:2] not in whole_chapters)
+        # "leave out": the code is a small, unsourced share of its chapter (uranium ores in 26).
+        left_out = (row.get("chapter_level") or "") == "leave out"
+        counts = is_whole or (
+            not left_out and row["confidence"] == Confidence.HIGH and row["hs_code"][:2] not in whole_chapters
+        )
         if counts and not is_whole:
             partial_pillars.add(pillar.code)
         PillarHSCode.objects.get_or_create(

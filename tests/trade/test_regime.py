@@ -6,43 +6,17 @@ Canada: 72 $40,000, 22 beverages $10,000. Bundled USMCA utilization from 2025-03
 """
 
 import datetime
-import io
 from decimal import Decimal
 
 import pytest
 
-from tests.trade.factories import DataReleaseFactory, TariffScenarioFactory, TradeFlowFactory
+from tests.trade.factories import TariffScenarioFactory
 from trade import exposure
 from trade.choices import OverlayAction
-from trade.models import (
-    ExposureFigure,
-    ExposureMeasureFigure,
-    HSChapter,
-    ScenarioOverlay,
-    State,
-    TariffMeasure,
-)
-from trade.public_data import load_measures
+from trade.models import ExposureFigure, ExposureMeasureFigure, ScenarioOverlay, TariffMeasure
 from trade.regime import measure_change_dates, regime_on
 
 pytestmark = pytest.mark.django_db
-
-IMPORTS = {"72": 100_000, "87": 1_000_000, "27": 200_000, "44": 50_000, "84": 300_000}
-EXPORTS = {"72": 40_000, "22": 10_000}
-
-
-@pytest.fixture
-def michigan(reference):
-    load_measures(stdout=io.StringIO())
-    release = DataReleaseFactory()
-    state = State.objects.get(code="MI")
-    chapters = {chapter.code: chapter for chapter in HSChapter.objects.all()}
-    for flow, values in (("import", IMPORTS), ("export", EXPORTS)):
-        for code, value in values.items():
-            TradeFlowFactory(
-                state=state, release=release, hs_chapter=chapters[code], year=2024, flow=flow, value_usd=value
-            )
-    return state
 
 
 def _by_measure(snapshot, state) -> dict[str, Decimal]:
@@ -150,3 +124,14 @@ def test_rolling_scenario_is_refreshed_only_when_a_measure_started_or_ended(mich
     assert _by_measure(first, michigan)["us-s122-surcharge-10"] == Decimal("6650.00")
     assert "us-s122-surcharge-10" not in _by_measure(second, michigan)
     assert exposure.exposure_refresh_rolling(today=datetime.date(2026, 7, 24)) == []
+
+
+def test_energy_pillar_does_not_count_chapter_26(reference):
+    from trade.models import PillarHSCode
+
+    energy_chapters = set(
+        PillarHSCode.objects.filter(pillar__code="energy", counts_at_chapter_level=True).values_list(
+            "chapter__code", flat=True
+        )
+    )
+    assert "26" not in energy_chapters and "27" in energy_chapters
