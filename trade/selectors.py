@@ -509,3 +509,32 @@ def jobs_supported_by_exports_to_canada(*, state: State) -> dict | None:
 
 def pillar_list() -> QuerySet[Pillar]:
     return Pillar.objects.order_by("name")
+
+
+def regime_assumption_text(*, snapshot: ExposureSnapshot | None) -> str:
+    """One sentence naming what a regime snapshot's duty costs assume (pages and packets print it);
+    empty for hand-made scenarios, whose rates carry their own sources."""
+    if snapshot is None or snapshot.regime_date is None:
+        return ""
+    assumptions = snapshot.assumptions or {}
+    parts = [str(_("Tariff measures in force on %(day)s.") % {"day": snapshot.regime_date.isoformat()})]
+    override = assumptions.get("usmca_utilization_override")
+    if override is not None:
+        parts.append(str(_("USMCA utilization set to %(share)s by the scenario.") % {"share": override}))
+    for group, item in sorted((assumptions.get("usmca_utilization") or {}).items()):
+        parts.append(
+            str(
+                _("USMCA utilization (%(group)s): %(central)s, range %(low)s–%(high)s%(flag)s.")
+                % {
+                    "group": group,
+                    "central": item["central"],
+                    "low": item["low"],
+                    "high": item["high"],
+                    "flag": "" if item.get("verified") else str(_(", not verified")),
+                }
+            )
+        )
+    not_modelled = assumptions.get("not_modelled") or {}
+    if not_modelled:
+        parts.append(str(_("In force but not modelled: %(slugs)s.") % {"slugs": ", ".join(sorted(not_modelled))}))
+    return " ".join(parts)

@@ -54,6 +54,10 @@ def test_generate_briefing_state_mi_pdf_holds_trade_senators_and_duty_cost(tmp_p
     assert len(packet.snapshot_ids) == len(scenario_definitions()) == 11
     assert (packet.scenario_slug, packet.scenario_version) == (scenario.slug, scenario.version)
     assert packet.figures["exposure"]["total"]["us_duty_cost"] == str(figure.us_duty_cost)
+    # The default regime scenario names what its duty cost assumes.
+    assumption = packet.figures["scenario"]["assumption"]
+    assert assumption.startswith("Tariff measures in force on ")
+    assert "USMCA utilization (all): 0.8100, range 0.5600–0.8500, not verified." in assumption
 
 
 def test_generate_briefing_campaign_html_writes_the_batch_summary(tmp_path, reference_data):

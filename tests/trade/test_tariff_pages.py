@@ -128,3 +128,12 @@ def test_api_exposure_by_measure_and_as_of(api_for, viewer, in_force_today):
     assert any(item["measure"] == "us-s232-copper-50" for item in row["not_modelled"])
     bad = api.get("/api/exposure/", {"as_of": "15/08/2025"})
     assert bad.status_code == 400
+
+
+def test_regime_assumption_text_names_date_utilization_and_gaps(in_force_today):
+    from trade.selectors import regime_assumption_text, snapshot_current
+
+    text = regime_assumption_text(snapshot=snapshot_current(scenario=in_force_today))
+    assert text.startswith("Tariff measures in force on 2026-12-03.")
+    assert "USMCA utilization (all): 0.8100, range 0.5600–0.8500, not verified." in text
+    assert "us-s232-timber-lumber" in text
