@@ -538,3 +538,29 @@ def regime_assumption_text(*, snapshot: ExposureSnapshot | None) -> str:
     if not_modelled:
         parts.append(str(_("In force but not modelled: %(slugs)s.") % {"slugs": ", ".join(sorted(not_modelled))}))
     return " ".join(parts)
+
+
+def monthly_duty_series(
+    *, scenario: TariffScenario, state: State, first: datetime.date, last: datetime.date
+) -> list[dict]:
+    """[{"month", "duty"}]: the base year's monthly imports (annual ÷ 12) of one state at the US measures
+    in force on the first of each month from `first` to `last`. Chapter figures are read once; each month
+    costs the few queries of resolving its regime, whatever the number of trade rows."""
+    snapshot = snapshot_current(scenario=scenario)
+    if snapshot is None:
+        return []
+    imports = dict(
+        ExposureFigure.objects.filter(snapshot=snapshot, state=state, hs_chapter__isnull=False).values_list(
+            "hs_chapter__code", "imports_from_canada"
+        )
+    )
+    series = []
+    month = first.replace(day=1)
+    while month <= last:
+        regime = regime_on(month, scenario=scenario)
+        annual = sum(
+            (imports.get(code, Decimal(0)) * regime.chapter_totals(code)[0] for code in regime.rates), Decimal(0)
+        )
+        series.append({"month": month, "duty": annual / 12})
+        month = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    return series

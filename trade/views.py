@@ -3,10 +3,13 @@ the data releases the figures come from."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -15,7 +18,7 @@ from core.selectors import model_history
 from trade import selectors
 from trade.choices import MeasureAuthority, MeasureSide, MeasureStatus
 from trade.forms import ScenarioChoiceForm, ScenarioCompareForm
-from trade.maps import bar_chart_svg, tile_map_svg
+from trade.maps import bar_chart_svg, monthly_duty_chart_svg, tile_map_svg
 from trade.models import DataRelease, State, TariffScenario
 
 MEASURES = {
@@ -236,8 +239,31 @@ def tariff_timeline(request):
         "statuses": MeasureStatus.choices,
         "pillars": selectors.pillar_list(),
         "review": selectors.timeline_review(),
+        **_duty_chart(request),
     }
     return render(request, "trade/tariff_timeline.html", context)
+
+
+CHART_FIRST_MONTH = datetime.date(2025, 1, 1)
+
+
+def _duty_chart(request) -> dict:
+    """The chart of a state's estimated monthly duty as measures came and went (?state=, default MI)."""
+    state = State.objects.filter(code=request.GET.get("state", "MI").upper()).first()
+    scenario = TariffScenario.objects.current_versions().filter(regime_rolls_forward=True, is_default=True).first()
+    if state is None or scenario is None:
+        return {"chart_state": state, "duty_chart_svg": ""}
+    series = selectors.monthly_duty_series(
+        scenario=scenario, state=state, first=CHART_FIRST_MONTH, last=timezone.localdate()
+    )
+    title = _("Estimated monthly US duty on %(state)s's imports from Canada, US$ millions") % {"state": state.name}
+    return {
+        "chart_state": state,
+        "states": State.objects.filter(is_pseudo=False).order_by("name"),
+        "duty_chart_svg": mark_safe(  # noqa: S308  # nosec B308 B703 — built by monthly_duty_chart_svg, text escaped
+            monthly_duty_chart_svg(series=series, title=title)
+        ),
+    }
 
 
 def state_regime_context(*, state: State) -> dict:

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.trade.factories import TariffScenarioFactory
 from trade.exposure import exposure_refresh
-from trade.models import TariffMeasure, TariffTimelineReview
+from trade.models import State, TariffMeasure, TariffTimelineReview
 
 pytestmark = pytest.mark.django_db
 
@@ -137,3 +137,22 @@ def test_regime_assumption_text_names_date_utilization_and_gaps(in_force_today):
     assert text.startswith("Tariff measures in force on 2026-12-03.")
     assert "USMCA utilization (all): 0.8100, range 0.5600–0.8500, not verified." in text
     assert "us-s232-timber-lumber" in text
+
+
+def test_tariffs_page_charts_monthly_duty_as_measures_came_and_went(client_for, viewer, in_force_today):
+    from trade.selectors import monthly_duty_series
+
+    series = monthly_duty_series(
+        scenario=in_force_today,
+        state=State.objects.get(code="MI"),
+        first=datetime.date(2025, 1, 1),
+        last=datetime.date(2026, 12, 3),
+    )
+    by_month = {row["month"]: row["duty"] for row in series}
+    assert len(series) == 24
+    assert by_month[datetime.date(2025, 1, 1)] == 0  # before any measure
+    # September 2025: the same US measures as on 2025-08-15 (lumber starts in October): 296,700 / 12.
+    assert by_month[datetime.date(2025, 9, 1)] == Decimal("296700") / 12
+    assert by_month[datetime.date(2026, 12, 1)] == Decimal("269625") / 12
+    body = client_for(viewer).get("/tariffs/", {"state": "MI"}).content.decode()
+    assert "<svg" in body and "2025-09: US$0.02 M" in body
