@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from core.errors import DomainValidationError
@@ -25,6 +26,7 @@ from trade.models import (
     ScenarioOverlay,
     ScenarioRate,
     State,
+    TariffMeasure,
     TariffScenario,
     TradeFlow,
 )
@@ -476,3 +478,45 @@ def scenario_refresh_enqueue(*, scenario: TariffScenario, trigger: str) -> None:
         queue="imports",
         dedupe_key=f"{REFRESH_TASK}:scenario:{scenario.pk}",
     )
+
+
+MEASURE_EDIT_FIELDS = [
+    "title",
+    "instrument",
+    "instrument_citation",
+    "rate",
+    "usmca_treatment",
+    "us_content_share",
+    "us_content_source",
+    "date_announced",
+    "effective_from",
+    "effective_to",
+    "end_reason",
+    "status",
+    "source_url",
+    "source_says",
+    "secondary_sources",
+    "verified_on",
+    "verification_note",
+    "not_modelled_reason",
+    "notes",
+]
+
+
+def tariff_measure_update(*, measure: TariffMeasure, changes: dict, actor=None) -> TariffMeasure:
+    """Apply a Lead's or an admin's corrections to a measure (the audit history records who and what),
+    then queue a refresh of every regime scenario, since any of them may apply the measure."""
+    unknown = set(changes) - set(MEASURE_EDIT_FIELDS)
+    if unknown:
+        raise DomainValidationError(f"Unknown measure field(s): {', '.join(sorted(unknown))}.")
+    with transaction.atomic():
+        locked = TariffMeasure.objects.select_for_update().get(pk=measure.pk)
+        for name, value in changes.items():
+            setattr(locked, name, value)
+        locked.full_clean()
+        locked.save(update_fields=[*changes, "updated_at"])
+        for scenario in TariffScenario.objects.current_versions().filter(
+            Q(regime_rolls_forward=True) | Q(regime_date__isnull=False)
+        ):
+            scenario_refresh_enqueue(scenario=scenario, trigger=f"measure {locked.slug} edited")
+    return locked

@@ -5,21 +5,25 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from core.permissions import role_required
+from core.errors import DomainError
+from core.permissions import role_allowed, role_required
+from core.roles import Role
 from core.selectors import model_history
 from trade import selectors
 from trade.choices import MeasureAuthority, MeasureSide, MeasureStatus
-from trade.forms import ScenarioChoiceForm, ScenarioCompareForm
+from trade.forms import ScenarioChoiceForm, ScenarioCompareForm, TariffMeasureForm
 from trade.maps import bar_chart_svg, monthly_duty_chart_svg, tile_map_svg
-from trade.models import DataRelease, State, TariffScenario
+from trade.models import DataRelease, State, TariffMeasure, TariffScenario
+from trade.services import tariff_measure_update
 
 MEASURES = {
     "us_duty_cost": _("US duty cost"),
@@ -239,6 +243,7 @@ def tariff_timeline(request):
         "statuses": MeasureStatus.choices,
         "pillars": selectors.pillar_list(),
         "review": selectors.timeline_review(),
+        "can_edit": role_allowed(request.user, Role.LEAD),
         **_duty_chart(request),
     }
     return render(request, "trade/tariff_timeline.html", context)
@@ -289,3 +294,22 @@ def state_regime_context(*, state: State) -> dict:
             counts_counter_duty_jobs=any(row["measure"].side == MeasureSide.CANADA for row in by_measure),
         )
     return context
+
+
+@role_required(Role.LEAD)
+def tariff_measure_edit(request, slug: str):
+    """Leads correct a measure here (admins also in Django admin); history is kept by the audit log."""
+    measure = get_object_or_404(TariffMeasure, slug=slug)
+    form = TariffMeasureForm(request.POST or None, instance=TariffMeasure.objects.get(pk=measure.pk))
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        try:
+            if changes:
+                tariff_measure_update(measure=measure, changes=changes, actor=request.user)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Measure saved; exposure will be recomputed."))
+            return redirect("trade:tariff-timeline")
+    context = {"measure": measure, "form": form}
+    return render(request, "trade/tariff_measure_edit.html", context)

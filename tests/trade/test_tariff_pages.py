@@ -156,3 +156,26 @@ def test_tariffs_page_charts_monthly_duty_as_measures_came_and_went(client_for, 
     assert by_month[datetime.date(2026, 12, 1)] == Decimal("269625") / 12
     body = client_for(viewer).get("/tariffs/", {"state": "MI"}).content.decode()
     assert "<svg" in body and "2025-09: US$0.02 M" in body
+
+
+def test_a_lead_edits_a_measure_and_a_viewer_cannot(client_for, viewer, lead, michigan):
+    url = "/tariffs/us-s232-copper-50/edit/"
+    assert client_for(viewer).get(url).status_code == 403
+    measure = TariffMeasure.objects.get(slug="us-s232-copper-50")
+    from trade.forms import TariffMeasureForm
+
+    data = {name: "" if value is None else value for name, value in TariffMeasureForm(instance=measure).initial.items()}
+    data.update(
+        effective_from="2025-08-01", verified_on="2026-12-03", verification_note="Checked against the proclamation."
+    )
+    response = client_for(lead).post(url, data)
+    assert response.status_code == 302
+    measure.refresh_from_db()
+    assert measure.verification_note == "Checked against the proclamation."
+    assert measure.effective_from == datetime.date(2025, 8, 1)
+    assert measure.source_says.startswith("50 % on semi-finished copper")  # untouched fields kept
+    # A bad edit (end before start) changes nothing.
+    bad = client_for(lead).post(url, {**data, "effective_to": "2025-01-01", "end_reason": "revoked"})
+    assert bad.status_code == 200
+    measure.refresh_from_db()
+    assert measure.effective_to is None
