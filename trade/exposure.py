@@ -91,6 +91,17 @@ def regime_rates_resolve(*, scenario: TariffScenario, regime: Regime) -> dict[in
     return resolved
 
 
+def chapter_rates_resolve(
+    *, scenario: TariffScenario, today: datetime.date | None = None
+) -> dict[int, ScenarioChapterRate]:
+    """The scenario's per-chapter rate table, whichever kind it is: from its dated measures (regime
+    scenarios) or from its hand-set rates. The benchmark's baseline uses this too."""
+    if scenario.is_regime:
+        regime = regime_on(scenario_regime_date(scenario, today=today), scenario=scenario)
+        return regime_rates_resolve(scenario=scenario, regime=regime)
+    return scenario_rates_resolve(scenario=scenario)
+
+
 def scenario_rates_resolve(*, scenario: TariffScenario) -> dict[int, ScenarioChapterRate]:
     """Rebuild the scenario's per-chapter rate table: chapter row > pillar row > scenario defaults.
 
