@@ -52,7 +52,7 @@ def naive_refresh(scenarios, year: int) -> list:
     from django.utils import timezone
 
     from trade.choices import SnapshotStatus
-    from trade.exposure import _base_rows, _figure, _gdp_for, _rank, scenario_rates_resolve
+    from trade.exposure import _base_rows, _figure, _gdp_for, _rank, chapter_rates_resolve
     from trade.models import ExposureFigure, ExposureSnapshot, Pillar, PillarHSCode
 
     pillars_of_chapter = defaultdict(set)
@@ -65,7 +65,7 @@ def naive_refresh(scenarios, year: int) -> list:
     snapshots = []
     for scenario in scenarios:
         with transaction.atomic():
-            rates = scenario_rates_resolve(scenario=scenario)
+            rates = chapter_rates_resolve(scenario=scenario)
             snapshot = ExposureSnapshot.objects.create(
                 scenario=scenario, base_year=year, status=SnapshotStatus.BUILDING, trigger="benchmark naive"
             )

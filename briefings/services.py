@@ -26,6 +26,7 @@ from contacts.models import Organization, Person
 from core.errors import DomainError, DomainValidationError, NotFoundError, PermissionDeniedError
 from core.jobs import job_enqueue
 from outreach.models import Campaign, Interaction
+from trade import selectors as trade_selectors
 from trade.models import State
 
 log = logging.getLogger(__name__)
@@ -235,6 +236,9 @@ def packet_assemble(*, packet: BriefingPacket) -> dict:
             "jobs_source": scenario.jobs_source,
             "elasticity_source": scenario.elasticity_source,
             "is_synthetic": scenario.is_synthetic,
+            "assumption": trade_selectors.regime_assumption_text(
+                snapshot=trade_selectors.snapshot_current(scenario=scenario)
+            ),
         }
     if packet.target_kind == TargetKind.CAMPAIGN:
         return _assemble_campaign(packet=packet, context=context)

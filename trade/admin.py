@@ -20,6 +20,7 @@ from trade.choices import ImportFormat
 from trade.models import (
     DataRelease,
     ExposureFigure,
+    ExposureMeasureFigure,
     ExposureSnapshot,
     HSChapter,
     ImportRun,
@@ -27,11 +28,16 @@ from trade.models import (
     Pillar,
     PillarHSCode,
     ScenarioChapterRate,
+    ScenarioMeasureRate,
+    ScenarioOverlay,
     ScenarioRate,
     State,
     StateEconomics,
+    TariffMeasure,
     TariffScenario,
+    TariffTimelineReview,
     TradeFlow,
+    UsmcaUtilization,
 )
 from trade.services import SCENARIO_COPY_FIELDS, scenario_revise, trade_file_import
 
@@ -226,13 +232,23 @@ class ScenarioRateInline(admin.TabularInline):
 class TariffScenarioAdmin(admin.ModelAdmin):
     """Saving a change creates a new version (the old one stays, with its snapshots)."""
 
-    list_display = ["name", "slug", "version", "is_current_version", "is_default", "effective_date", "is_synthetic"]
-    list_filter = ["is_current_version", "is_default"]
+    list_display = [
+        "name",
+        "slug",
+        "version",
+        "is_current_version",
+        "is_default",
+        "regime_date",
+        "regime_rolls_forward",
+        "is_historical",
+    ]
+    list_filter = ["is_current_version", "is_default", "is_historical"]
     list_select_related = ["previous_version"]
     readonly_fields = ["version", "is_current_version", "previous_version", "created_by", "created_at"]
     inlines = [ScenarioRateInline]
     fieldsets = [
         (None, {"fields": ["name", "slug", "description", "effective_date", "is_default", "is_synthetic"]}),
+        (_("Regime"), {"fields": ["regime_date", "regime_rolls_forward", "is_historical"]}),
         (_("Sources"), {"fields": ["source", "source_url", "rationale"]}),
         (
             _("Default rates"),
@@ -338,3 +354,41 @@ class ExposureFigureAdmin(ReadOnlyAdmin):
     list_select_related = ["snapshot__scenario", "state", "pillar", "hs_chapter"]
     list_filter = ["snapshot__is_current"]
     show_full_result_count = False
+
+
+@admin.register(TariffMeasure)
+class TariffMeasureAdmin(admin.ModelAdmin):
+    """Admins edit measures here; Leads on the tariffs page. Every edit is in the audit history."""
+
+    list_display = ["title", "side", "authority", "rate", "usmca_treatment", "effective_from", "effective_to", "status"]
+    list_filter = ["side", "authority", "status", "usmca_treatment"]
+    list_select_related = ["pillar"]
+    search_fields = ["slug", "title", "instrument"]
+
+
+@admin.register(UsmcaUtilization)
+class UsmcaUtilizationAdmin(admin.ModelAdmin):
+    list_display = ["chapter_group", "period_from", "period_to", "low", "central", "high", "verified_on"]
+
+
+@admin.register(TariffTimelineReview)
+class TariffTimelineReviewAdmin(admin.ModelAdmin):
+    list_display = ["verified_through", "created_at"]
+
+
+@admin.register(ScenarioOverlay)
+class ScenarioOverlayAdmin(admin.ModelAdmin):
+    list_display = ["scenario", "action", "measure", "family", "rate", "usmca_utilization"]
+    list_select_related = ["scenario", "measure"]
+
+
+@admin.register(ScenarioMeasureRate)
+class ScenarioMeasureRateAdmin(ReadOnlyAdmin):
+    list_display = ["scenario", "measure", "hs_chapter", "effective_rate"]
+    list_select_related = ["scenario", "measure", "hs_chapter"]
+
+
+@admin.register(ExposureMeasureFigure)
+class ExposureMeasureFigureAdmin(ReadOnlyAdmin):
+    list_display = ["snapshot", "state", "measure", "amount"]
+    list_select_related = ["snapshot__scenario", "state", "measure"]

@@ -61,3 +61,47 @@ class SnapshotStatus(models.TextChoices):
     READY = "ready", _("Ready")
     FAILED = "failed", _("Failed checks")
     ABANDONED = "abandoned", _("Abandoned (interrupted)")
+
+
+class MeasureSide(models.TextChoices):
+    US = "us", _("United States (duty on Canadian goods)")
+    CANADA = "canada", _("Canada (surtax on US goods)")
+
+
+class MeasureAuthority(models.TextChoices):
+    IEEPA = "ieepa", _("IEEPA (International Emergency Economic Powers Act)")
+    SECTION_232 = "section_232", _("Section 232 (Trade Expansion Act of 1962)")
+    SECTION_122 = "section_122", _("Section 122 (Trade Act of 1974)")
+    SECTION_301 = "section_301", _("Section 301 (Trade Act of 1974)")
+    SECTION_201 = "section_201", _("Section 201 (Trade Act of 1974)")
+    AD_CVD = "ad_cvd", _("Anti-dumping / countervailing duties")
+    MFN = "mfn", _("MFN (column 1 general rates)")
+    CANADA_SURTAX = "canada_surtax", _("Canadian surtax order (Customs Tariff)")
+    OTHER = "other", _("Other")
+
+
+class UsmcaTreatment(models.TextChoices):
+    EXEMPT = "exempt", _("USMCA-qualifying goods exempt")
+    NOT_EXEMPT = "not_exempt", _("No USMCA exemption")
+    NON_US_CONTENT_ONLY = "non_us_content_only", _("USMCA-qualifying goods pay on non-US content only")
+
+
+class MeasureStatus(models.TextChoices):
+    IN_FORCE = "in_force", _("In force")
+    ENDED = "ended", _("Ended")
+    ANNOUNCED = "announced", _("Announced, not in force")
+    HYPOTHETICAL = "hypothetical", _("Hypothetical (scenario only)")
+
+
+class MeasureEndReason(models.TextChoices):
+    REVOKED = "revoked", _("Revoked")
+    SUPERSEDED = "superseded", _("Superseded")
+    EXPIRED = "expired", _("Expired")
+    STRUCK_DOWN = "struck_down", _("Struck down")
+
+
+class OverlayAction(models.TextChoices):
+    ADD = "add", _("Add a measure")
+    REMOVE = "remove", _("Remove a measure")
+    CHANGE = "change", _("Change a measure's rate or USMCA treatment")
+    USMCA_UTILIZATION = "usmca_utilization", _("Override the USMCA utilization share")

@@ -8,6 +8,7 @@ Python never walks trade rows. See docs/methodology.md and docs/performance.md.
 
 from __future__ import annotations
 
+import datetime
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
@@ -19,24 +20,27 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.errors import DomainValidationError
-from trade.choices import Flow, SnapshotStatus
+from trade.choices import Flow, MeasureSide, SnapshotStatus
 from trade.models import (
     DataRelease,
     ExposureFigure,
+    ExposureMeasureFigure,
     ExposureSnapshot,
     HSChapter,
     Pillar,
     PillarHSCode,
     ScenarioChapterRate,
+    ScenarioMeasureRate,
     StateEconomics,
     TariffScenario,
     TradeFlow,
 )
+from trade.regime import Regime, measure_change_dates, regime_on, scenario_regime_date
 
 log = logging.getLogger(__name__)
 
 CENT = Decimal("0.01")
-TENTH = Decimal("0.1")
+JOBS = Decimal("0.000001")
 SHARE = Decimal("0.0000000001")
 BILLION = Decimal("1000000000")
 MONEY = DecimalField(max_digits=30, decimal_places=10)
@@ -54,6 +58,46 @@ def _risk_factor(ca_rate: Decimal, elasticity: Decimal) -> Decimal:
         return Decimal("0")
     factor = 1 - (1 + float(ca_rate)) ** (-float(elasticity))
     return Decimal(str(round(factor, 10)))
+
+
+def regime_rates_resolve(*, scenario: TariffScenario, regime: Regime) -> dict[int, ScenarioChapterRate]:
+    """Rebuild a regime scenario's rate tables from its measures: one row per measure × chapter with the
+    measure's effective rate (ScenarioMeasureRate), and the per-chapter sums the totals use."""
+    chapters = dict(HSChapter.objects.values_list("code", "id"))
+    ScenarioMeasureRate.objects.filter(scenario=scenario).delete()
+    ScenarioMeasureRate.objects.bulk_create(
+        ScenarioMeasureRate(scenario=scenario, measure=measure, hs_chapter_id=chapters[code], effective_rate=rate)
+        for code, rows in regime.rates.items()
+        for measure, rate in rows
+    )
+    resolved: dict[int, ScenarioChapterRate] = {}
+    for code, chapter_id in chapters.items():
+        us, ca = regime.chapter_totals(code)
+        resolved[chapter_id] = ScenarioChapterRate(
+            scenario=scenario,
+            hs_chapter_id=chapter_id,
+            us_rate=us.quantize(Decimal("0.0001")),
+            usmca_exempt_share=Decimal("0"),
+            ca_rate=ca.quantize(Decimal("0.0001")),
+            us_effective_rate=us.quantize(SHARE),
+            risk_factor_low=_risk_factor(ca, scenario.elasticity_low),
+            risk_factor_central=_risk_factor(ca, scenario.elasticity_central),
+            risk_factor_high=_risk_factor(ca, scenario.elasticity_high),
+        )
+    ScenarioChapterRate.objects.filter(scenario=scenario).delete()
+    ScenarioChapterRate.objects.bulk_create(resolved.values())
+    return resolved
+
+
+def chapter_rates_resolve(
+    *, scenario: TariffScenario, today: datetime.date | None = None
+) -> dict[int, ScenarioChapterRate]:
+    """The scenario's per-chapter rate table, whichever kind it is: from its dated measures (regime
+    scenarios) or from its hand-set rates. The benchmark's baseline uses this too."""
+    if scenario.is_regime:
+        regime = regime_on(scenario_regime_date(scenario, today=today), scenario=scenario)
+        return regime_rates_resolve(scenario=scenario, regime=regime)
+    return scenario_rates_resolve(scenario=scenario)
 
 
 def scenario_rates_resolve(*, scenario: TariffScenario) -> dict[int, ScenarioChapterRate]:
@@ -203,6 +247,7 @@ def _figure(snapshot, scenario, row: dict, gdp: dict[int, Decimal], **keys) -> E
     imports, exports = _money(row["imports"]), _money(row["exports"])
     duty = _money(row["duty"])
     jobs_per_usd = scenario.jobs_per_billion_usd / BILLION
+    # Jobs are kept unrounded (6 places) and rounded once, at display.
     risks = {level: _money(row[f"risk_{level}"]) for level in ("low", "central", "high")}
     state_gdp = gdp.get(row["state_id"])
     return ExposureFigure(
@@ -215,9 +260,9 @@ def _figure(snapshot, scenario, row: dict, gdp: dict[int, Decimal], **keys) -> E
         exports_at_risk_low=risks["low"],
         exports_at_risk_central=risks["central"],
         exports_at_risk_high=risks["high"],
-        jobs_at_risk_low=(risks["low"] * jobs_per_usd).quantize(TENTH, rounding=ROUND_HALF_UP),
-        jobs_at_risk_central=(risks["central"] * jobs_per_usd).quantize(TENTH, rounding=ROUND_HALF_UP),
-        jobs_at_risk_high=(risks["high"] * jobs_per_usd).quantize(TENTH, rounding=ROUND_HALF_UP),
+        jobs_at_risk_low=(risks["low"] * jobs_per_usd).quantize(JOBS, rounding=ROUND_HALF_UP),
+        jobs_at_risk_central=(risks["central"] * jobs_per_usd).quantize(JOBS, rounding=ROUND_HALF_UP),
+        jobs_at_risk_high=(risks["high"] * jobs_per_usd).quantize(JOBS, rounding=ROUND_HALF_UP),
         two_way_trade_share_of_gdp=((imports + exports) / state_gdp).quantize(SHARE) if state_gdp else None,
         duty_cost_share_of_gdp=(duty / state_gdp).quantize(SHARE) if state_gdp else None,
         **keys,
@@ -285,7 +330,13 @@ def _checks(
     return checks
 
 
-def exposure_refresh(*, scenario: TariffScenario, base_year: int | None = None, trigger: str = "") -> ExposureSnapshot:
+def exposure_refresh(
+    *,
+    scenario: TariffScenario,
+    base_year: int | None = None,
+    trigger: str = "",
+    today: datetime.date | None = None,
+) -> ExposureSnapshot:
     """Compute a new snapshot for one scenario version and make it current if its checks pass.
 
     One transaction holds a lock on the scenario row (one refresh per scenario at a time), writes the
@@ -297,7 +348,7 @@ def exposure_refresh(*, scenario: TariffScenario, base_year: int | None = None, 
     try:
         with transaction.atomic():
             locked = TariffScenario.objects.select_for_update().get(pk=scenario.pk)
-            snapshot = _build(scenario=locked, year=year, trigger=trigger)
+            snapshot = _build(scenario=locked, year=year, trigger=trigger, today=today)
     except SnapshotCheckFailed as failure:
         snapshot = ExposureSnapshot.objects.create(
             scenario=scenario,
@@ -312,12 +363,21 @@ def exposure_refresh(*, scenario: TariffScenario, base_year: int | None = None, 
     return snapshot
 
 
-def _build(*, scenario: TariffScenario, year: int, trigger: str) -> ExposureSnapshot:
+def _build(*, scenario: TariffScenario, year: int, trigger: str, today: datetime.date | None) -> ExposureSnapshot:
     base, rows = _base_rows(year)
+    regime = regime_on(scenario_regime_date(scenario, today=today), scenario=scenario) if scenario.is_regime else None
     snapshot = ExposureSnapshot.objects.create(
-        scenario=scenario, base_year=year, base_months=base.months, trigger=trigger[:200]
+        scenario=scenario,
+        base_year=year,
+        base_months=base.months,
+        trigger=trigger[:200],
+        regime_date=regime.as_of if regime else None,
+        assumptions=regime.assumptions() if regime else {},
     )
-    scenario_rates_resolve(scenario=scenario)
+    if regime is not None:
+        regime_rates_resolve(scenario=scenario, regime=regime)
+    else:
+        scenario_rates_resolve(scenario=scenario)
     gdp_year, gdp = _gdp_for(year)
     chapter_rows = _aggregate_chapters(rows, scenario)
     chapters = [_figure(snapshot, scenario, row, gdp, hs_chapter_id=row["hs_chapter_id"]) for row in chapter_rows]
@@ -350,6 +410,8 @@ def _build(*, scenario: TariffScenario, year: int, trigger: str) -> ExposureSnap
     if not all(item["ok"] for item in checks if item["blocking"]):
         raise SnapshotCheckFailed(checks)
     ExposureFigure.objects.bulk_create([*totals, *pillars, *chapters], batch_size=5000)
+    if regime is not None:
+        ExposureMeasureFigure.objects.bulk_create(_measure_figures(snapshot, rows, scenario), batch_size=5000)
     release_ids = rows.values_list("release_id", flat=True).distinct()
     snapshot.releases.set(DataRelease.objects.filter(pk__in=release_ids))
     ExposureSnapshot.objects.filter(scenario=scenario, is_current=True).update(is_current=False)
@@ -360,6 +422,38 @@ def _build(*, scenario: TariffScenario, year: int, trigger: str) -> ExposureSnap
     snapshot.finished_at = timezone.now()
     snapshot.save()
     return snapshot
+
+
+def _measure_figures(snapshot: ExposureSnapshot, rows, scenario: TariffScenario) -> list[ExposureMeasureFigure]:
+    """One grouped query: per state × measure, the base year's trade weighted by the measure's effective
+    rate on each chapter (US measures on imports, Canadian measures on exports)."""
+    rated = rows.annotate(
+        measure_rate=FilteredRelation(
+            "hs_chapter__measure_rates", condition=Q(hs_chapter__measure_rates__scenario=scenario)
+        )
+    ).filter(measure_rate__isnull=False)
+    sums = (
+        rated.annotate(measure_side=F("measure_rate__measure__side"))
+        .annotate(
+            charged=Case(
+                When(flow=Flow.IMPORT, measure_side=MeasureSide.US, then=F("value_usd")),
+                When(flow=Flow.EXPORT, measure_side=MeasureSide.CANADA, then=F("value_usd")),
+                default=Value(0),
+            )
+        )
+        .values("state_id", "measure_rate__measure_id")
+        .order_by("state_id", "measure_rate__measure_id")
+        .annotate(amount=Sum(ExpressionWrapper(F("charged") * F("measure_rate__effective_rate"), output_field=MONEY)))
+    )
+    return [
+        ExposureMeasureFigure(
+            snapshot=snapshot,
+            state_id=row["state_id"],
+            measure_id=row["measure_rate__measure_id"],
+            amount=_money(row["amount"]),
+        )
+        for row in sums
+    ]
 
 
 def _rank(totals: list[ExposureFigure]) -> None:
@@ -380,4 +474,25 @@ def exposure_refresh_all(*, trigger: str = "", base_year: int | None = None) -> 
     return [
         exposure_refresh(scenario=scenario, base_year=base_year, trigger=trigger)
         for scenario in TariffScenario.objects.current_versions().order_by("pk")
+    ]
+
+
+def rolling_scenarios_due(*, today: datetime.date) -> list[TariffScenario]:
+    """Rolling ('in force today') scenarios whose current snapshot predates a measure starting or ending
+    on or before `today`: their figures describe a regime that no longer holds."""
+    due = []
+    for scenario in TariffScenario.objects.current_versions().filter(regime_rolls_forward=True).order_by("pk"):
+        snapshot = ExposureSnapshot.objects.current().filter(scenario=scenario).first()
+        stale = snapshot is None or snapshot.regime_date is None
+        changed = not stale and snapshot.regime_date < today
+        if stale or (changed and measure_change_dates(after=snapshot.regime_date, until=today)):
+            due.append(scenario)
+    return due
+
+
+def exposure_refresh_rolling(*, today: datetime.date, trigger: str = "") -> list[ExposureSnapshot]:
+    """Refresh the rolling scenarios that are due (idempotent: a second run the same day finds none)."""
+    return [
+        exposure_refresh(scenario=scenario, trigger=trigger, today=today)
+        for scenario in rolling_scenarios_due(today=today)
     ]

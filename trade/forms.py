@@ -3,7 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from trade.models import TariffScenario
+from trade.models import TariffMeasure, TariffScenario
+from trade.services import MEASURE_EDIT_FIELDS
 
 
 def _scenario_choices():
@@ -28,3 +29,17 @@ class ScenarioCompareForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["first"].choices = _scenario_choices()
         self.fields["second"].choices = _scenario_choices()
+
+
+class TariffMeasureForm(forms.ModelForm):
+    """What a Lead may correct on a measure: rate, treatment, dates, status and sources (shape only)."""
+
+    class Meta:
+        model = TariffMeasure
+        fields = MEASURE_EDIT_FIELDS
+        widgets = {
+            "date_announced": forms.DateInput(attrs={"type": "date"}),
+            "effective_from": forms.DateInput(attrs={"type": "date"}),
+            "effective_to": forms.DateInput(attrs={"type": "date"}),
+            "verified_on": forms.DateInput(attrs={"type": "date"}),
+        }

@@ -206,3 +206,48 @@ def _nice_ceiling(value: float) -> float:
         if value <= factor * magnitude:
             return factor * magnitude
     return 10 * magnitude
+
+
+def monthly_duty_chart_svg(*, series: list[dict], title: str) -> str:
+    """One bar per month: the estimated monthly US duty (US$ millions) on a state's imports from Canada
+    under the measures in force on the first of that month. Axis, unit and month labels are drawn in."""
+    if not series:
+        return ""
+    top = max(float(row["duty"]) for row in series) / 1e6
+    top_millions = _nice_ceiling(top) or 1
+    decimals = 0 if top_millions >= 4 else 1 if top_millions >= 0.4 else 2
+    bar, gap, left, plot_top, plot_height = 14, 6, 56, 24, 180
+    width = left + len(series) * (bar + gap) + 10
+    bottom = plot_top + plot_height
+    height = bottom + 44
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" class="chart" role="img" '
+        f'aria-label="{escape(title)}"><title>{escape(title)}</title>',
+        f'<text x="0" y="12" font-size="12" font-weight="600" {FONT} fill="#1a1a1a">{escape(_("US$ millions"))}</text>',
+    ]
+    for step in range(5):
+        value = top_millions * step / 4
+        y = bottom - plot_height * step / 4
+        parts.append(
+            f'<line x1="{left}" x2="{width}" y1="{y}" y2="{y}" stroke="#d5dae1"/>'
+            f'<text x="{left - 6}" y="{y + 4}" font-size="11" text-anchor="end" {FONT} fill="#1a1a1a">'
+            f"{value:,.{decimals}f}</text>"
+        )
+    for index, row in enumerate(series):
+        x = left + index * (bar + gap) + gap / 2
+        h = plot_height * float(row["duty"]) / 1e6 / top_millions
+        month = row["month"]
+        parts.append(
+            f'<rect x="{x}" y="{bottom - h}" width="{bar}" height="{h}" fill="{IMPORT_COLOUR}">'
+            f"<title>{month:%Y-%m}: US${float(row['duty']) / 1e6:,.2f} M</title></rect>"
+        )
+        if month.month in (1, 7):
+            parts.append(
+                f'<text x="{x + bar / 2}" y="{bottom + 16}" font-size="11" text-anchor="middle" {FONT} '
+                f'fill="#1a1a1a">{month:%Y-%m}</text>'
+            )
+    parts.append(
+        f'<text x="{left}" y="{bottom + 36}" font-size="11" {FONT} fill="#4a5563">'
+        f"{escape(_('Month; base-year imports ÷ 12 at each month’s measures, nominal US dollars'))}</text></svg>"
+    )
+    return "".join(parts)

@@ -17,11 +17,15 @@ from trade.models import (
     HSChapter,
     Pillar,
     PillarHSCode,
+    ScenarioOverlay,
     ScenarioRate,
     State,
     StateEconomics,
+    TariffMeasure,
     TariffScenario,
+    TariffTimelineReview,
     TradeFlow,
+    UsmcaUtilization,
 )
 from trade.services import ReleaseInfo, trade_file_import
 
@@ -123,7 +127,11 @@ def load_pillar_map() -> None:
     for row in rows:
         pillar = pillars[row["pillar_code"]]
         is_whole = row["hs_level"] == HSLevel.HS2
-        counts = is_whole or (row["confidence"] == Confidence.HIGH and row["hs_code"][:2] not in whole_chapters)
+        # "leave out": the code is a small, unsourced share of its chapter (uranium ores in 26).
+        left_out = (row.get("chapter_level") or "") == "leave out"
+        counts = is_whole or (
+            not left_out and row["confidence"] == Confidence.HIGH and row["hs_code"][:2] not in whole_chapters
+        )
         if counts and not is_whole:
             partial_pillars.add(pillar.code)
         PillarHSCode.objects.get_or_create(
@@ -207,6 +215,63 @@ def load_trade(*, stdout) -> None:
             raise RuntimeError(f"Bundled file {file_name} did not import: {run.message} {run.errors[:5]}")
 
 
+def measure_definitions() -> dict:
+    with (REFERENCE_DIR / "tariff_measures.json").open(encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def _date(value: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if value else None
+
+
+def _share(value: str | None) -> Decimal | None:
+    return Decimal(value) if value not in (None, "") else None
+
+
+def load_measures(*, stdout) -> None:
+    """Create the bundled tariff measures, utilization rows and timeline review that do not exist yet.
+
+    Existing rows are left alone: a Lead's or an admin's edits win over the bundle (as for scenarios).
+    """
+    data = measure_definitions()
+    pillars = {pillar.code: pillar for pillar in Pillar.objects.all()}
+    created = 0
+    with transaction.atomic():
+        for item in data["measures"]:
+            fields = {
+                **item,
+                "pillar": pillars.get(item.get("pillar") or ""),
+                "rate": Decimal(item["rate"]),
+                "us_content_share": _share(item.get("us_content_share")),
+                "date_announced": _date(item.get("date_announced")),
+                "effective_from": _date(item.get("effective_from")),
+                "effective_to": _date(item.get("effective_to")),
+                "verified_on": _date(item.get("verified_on")),
+            }
+            slug = fields.pop("slug")
+            _, was_created = TariffMeasure.objects.get_or_create(slug=slug, defaults=fields)
+            created += was_created
+        for item in data["usmca_utilization"]:
+            UsmcaUtilization.objects.get_or_create(
+                chapter_group=item["chapter_group"],
+                period_from=_date(item["period_from"]),
+                defaults={
+                    **{key: value for key, value in item.items() if key not in {"chapter_group", "period_from"}},
+                    "period_to": _date(item.get("period_to")),
+                    "low": Decimal(item["low"]),
+                    "central": Decimal(item["central"]),
+                    "high": Decimal(item["high"]),
+                    "verified_on": _date(item.get("verified_on")),
+                },
+            )
+        provenance = data["provenance"]
+        TariffTimelineReview.objects.get_or_create(
+            verified_through=_date(provenance["verified_through"]),
+            defaults={"note": provenance.get("verified_through_note", "")},
+        )
+    stdout.write(f"Tariff measures: {created} created, {TariffMeasure.objects.count()} in all.")
+
+
 def scenario_definitions() -> list[dict]:
     with (REFERENCE_DIR / "tariff_scenarios.json").open(encoding="utf-8") as handle:
         return json.load(handle)
@@ -215,14 +280,16 @@ def scenario_definitions() -> list[dict]:
 def load_scenarios(*, stdout) -> None:
     """Create the bundled scenarios that do not exist yet (an admin's versions are left alone), then
     compute a snapshot for every scenario version that has none."""
+    load_measures(stdout=stdout)
     chapters = {chapter.code: chapter for chapter in HSChapter.objects.all()}
     pillars = {pillar.code: pillar for pillar in Pillar.objects.all()}
+    measures = {measure.slug: measure for measure in TariffMeasure.objects.all()}
     created = 0
     with transaction.atomic():
         for definition in scenario_definitions():
             if TariffScenario.objects.filter(slug=definition["slug"]).exists():
                 continue
-            fields = {key: value for key, value in definition.items() if key not in {"rates", "is_default"}}
+            fields = {key: value for key, value in definition.items() if key not in {"rates", "is_default", "overlays"}}
             for key in list(fields):
                 if (
                     key.startswith(("default_", "elasticity_"))
@@ -232,6 +299,7 @@ def load_scenarios(*, stdout) -> None:
                     fields[key] = Decimal(fields[key])
             if fields.get("effective_date"):
                 fields["effective_date"] = datetime.date.fromisoformat(fields["effective_date"])
+            fields["regime_date"] = _date(fields.get("regime_date"))
             is_default = (
                 definition.get("is_default", False) and not TariffScenario.objects.filter(is_default=True).exists()
             )
@@ -247,6 +315,19 @@ def load_scenarios(*, stdout) -> None:
                     note=rate.get("note", ""),
                 )
                 for rate in definition["rates"]
+            )
+            ScenarioOverlay.objects.bulk_create(
+                ScenarioOverlay(
+                    scenario=scenario,
+                    action=overlay["action"],
+                    measure=measures.get(overlay.get("measure", "")),
+                    family=overlay.get("family", ""),
+                    rate=_share(overlay.get("rate")),
+                    usmca_treatment=overlay.get("usmca_treatment", ""),
+                    usmca_utilization=_share(overlay.get("usmca_utilization")),
+                    note=overlay.get("note", ""),
+                )
+                for overlay in definition.get("overlays", [])
             )
             created += 1
     stdout.write(f"Scenarios: {created} created, {TariffScenario.objects.current_versions().count()} current.")

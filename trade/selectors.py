@@ -2,26 +2,32 @@
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.caching import cached_by_version
 from core.errors import NotFoundError
-from trade.choices import Flow, SnapshotStatus
+from trade.choices import Flow, MeasureSide, SnapshotStatus
 from trade.models import (
     DataRelease,
     ExposureFigure,
+    ExposureMeasureFigure,
     ExposureSnapshot,
     HSChapter,
     Pillar,
     PillarHSCode,
     State,
+    TariffMeasure,
     TariffScenario,
+    TariffTimelineReview,
     TradeFlow,
 )
+from trade.regime import regime_on
 
 
 def scenario_default() -> TariffScenario:
@@ -369,3 +375,192 @@ def states_with_economics() -> QuerySet[State]:
 
 def hs_chapters() -> QuerySet[HSChapter]:
     return HSChapter.objects.all()
+
+
+# Tariff measures, the regime on a date, jobs that depend on Canada.
+
+STALE_AFTER_DAYS = 30
+
+
+def measure_timeline(
+    *, authority: str = "", side: str = "", pillar: str = "", status: str = ""
+) -> QuerySet[TariffMeasure]:
+    """Every measure, US and Canadian, in date order (one query with its pillar)."""
+    measures = TariffMeasure.objects.timeline()
+    if authority:
+        measures = measures.filter(authority=authority)
+    if side:
+        measures = measures.filter(side=side)
+    if pillar:
+        measures = measures.filter(pillar__code=pillar)
+    if status:
+        measures = measures.filter(status=status)
+    return measures
+
+
+def timeline_review(*, today: datetime.date | None = None) -> dict:
+    """{"verified_through", "stale"}: pages using the regime name the date once it is over 30 days old."""
+    review = TariffTimelineReview.objects.order_by("-verified_through", "-id").first()
+    if review is None:
+        return {"verified_through": None, "stale": True}
+    today = today or timezone.localdate()
+    return {
+        "verified_through": review.verified_through,
+        "stale": (today - review.verified_through).days > STALE_AFTER_DAYS,
+    }
+
+
+def exposure_by_measure(*, snapshot: ExposureSnapshot, state: State | None = None) -> dict[int, list[dict]]:
+    """{state id: [{"measure", "amount"}]} for a snapshot, largest first, in one query; measures in force
+    that the engine does not count are listed too, with `amount` None and their reason."""
+    figures = ExposureMeasureFigure.objects.filter(snapshot=snapshot).select_related("measure")
+    if state is not None:
+        figures = figures.filter(state=state)
+    result: dict[int, list[dict]] = defaultdict(list)
+    for figure in figures.order_by("state_id", "-amount"):
+        if figure.amount:
+            result[figure.state_id].append({"measure": figure.measure, "amount": figure.amount})
+    return result
+
+
+def measures_not_modelled(*, snapshot: ExposureSnapshot) -> list[dict]:
+    """The measures of the snapshot's regime that the engine does not count, each with its reason."""
+    reasons = (snapshot.assumptions or {}).get("not_modelled", {})
+    measures = TariffMeasure.objects.filter(slug__in=list(reasons)).order_by("slug")
+    return [{"measure": measure, "reason": reasons[measure.slug]} for measure in measures]
+
+
+def exposure_as_of(
+    *, scenario: TariffScenario, as_of: datetime.date, state: State | None = None
+) -> tuple[ExposureSnapshot, list[dict]]:
+    """Duty cost per state × measure on another date, from the current snapshot's chapter figures
+    (the base year's imports and exports per state × chapter) and the regime on `as_of`.
+
+    Reads at most states × 99 chapter figures; nothing is written.
+    """
+    snapshot = snapshot_current(scenario=scenario)
+    if snapshot is None:
+        raise NotFoundError(_("No exposure snapshot for this scenario yet."))
+    regime = regime_on(as_of, scenario=scenario)
+    chapter_figures = ExposureFigure.objects.filter(snapshot=snapshot, hs_chapter__isnull=False).select_related(
+        "hs_chapter", "state"
+    )
+    if state is not None:
+        chapter_figures = chapter_figures.filter(state=state)
+    rows: dict[int, dict] = {}
+    for figure in chapter_figures.order_by("state__name", "hs_chapter__code"):
+        row = rows.setdefault(
+            figure.state_id,
+            {"state": figure.state, "us_duty_cost": Decimal(0), "counter_duty_exposure": Decimal(0), "by": {}},
+        )
+        for measure, rate in regime.rates.get(figure.hs_chapter.code, []):
+            base = figure.imports_from_canada if measure.side == MeasureSide.US else figure.exports_to_canada
+            amount = base * rate
+            row["by"][measure.slug] = (measure, row["by"].get(measure.slug, (measure, Decimal(0)))[1] + amount)
+            key = "us_duty_cost" if measure.side == MeasureSide.US else "counter_duty_exposure"
+            row[key] += amount
+    cent = Decimal("0.01")
+    results = [
+        {
+            "state": row["state"],
+            "us_duty_cost": row["us_duty_cost"].quantize(cent),
+            "counter_duty_exposure": row["counter_duty_exposure"].quantize(cent),
+            "by_measure": [
+                {"measure": measure, "amount": amount.quantize(cent)}
+                for measure, amount in sorted(row["by"].values(), key=lambda item: -item[1])
+                if amount
+            ],
+        }
+        for row in rows.values()
+    ]
+    return snapshot, [
+        {**row, "regime": regime, "not_modelled": [(m, m.not_modelled_reason) for m in regime.not_modelled()]}
+        for row in results
+    ]
+
+
+def jobs_supported_by_exports_to_canada(*, state: State) -> dict | None:
+    """Jobs supported by the state's goods exports to Canada: the latest full year of exports × the
+    default scenario's published jobs-per-export ratio. Unrounded; rounded once, at display.
+
+    Returns None (pages say why) when there is no full year of exports or no ratio.
+    """
+    full_years = [row for row in trade_series_for_state(state=state) if not row["partial"] and row["exports"]]
+    try:
+        scenario = scenario_default()
+    except TariffScenario.DoesNotExist:
+        return None
+    if not full_years:
+        return None
+    latest = full_years[-1]
+    value = Decimal(latest["exports"]) * scenario.jobs_per_billion_usd / Decimal(10**9)
+    return {
+        "value": value,
+        "year": latest["year"],
+        "exports_usd": Decimal(latest["exports"]),
+        "jobs_per_billion_usd": scenario.jobs_per_billion_usd,
+        "source": _(
+            "%(ratio_source)s Applied to the state's %(year)s goods exports to Canada (BTS TransBorder). "
+            "The ratio is for 2016 and national: the figure combines 2016 jobs per dollar with %(year)s exports."
+        )
+        % {"ratio_source": scenario.jobs_source, "year": latest["year"]},
+    }
+
+
+def pillar_list() -> QuerySet[Pillar]:
+    return Pillar.objects.order_by("name")
+
+
+def regime_assumption_text(*, snapshot: ExposureSnapshot | None) -> str:
+    """One sentence naming what a regime snapshot's duty costs assume (pages and packets print it);
+    empty for hand-made scenarios, whose rates carry their own sources."""
+    if snapshot is None or snapshot.regime_date is None:
+        return ""
+    assumptions = snapshot.assumptions or {}
+    parts = [str(_("Tariff measures in force on %(day)s.") % {"day": snapshot.regime_date.isoformat()})]
+    override = assumptions.get("usmca_utilization_override")
+    if override is not None:
+        parts.append(str(_("USMCA utilization set to %(share)s by the scenario.") % {"share": override}))
+    for group, item in sorted((assumptions.get("usmca_utilization") or {}).items()):
+        parts.append(
+            str(
+                _("USMCA utilization (%(group)s): %(central)s, range %(low)s–%(high)s%(flag)s.")
+                % {
+                    "group": group,
+                    "central": item["central"],
+                    "low": item["low"],
+                    "high": item["high"],
+                    "flag": "" if item.get("verified") else str(_(", not verified")),
+                }
+            )
+        )
+    not_modelled = assumptions.get("not_modelled") or {}
+    if not_modelled:
+        parts.append(str(_("In force but not modelled: %(slugs)s.") % {"slugs": ", ".join(sorted(not_modelled))}))
+    return " ".join(parts)
+
+
+def monthly_duty_series(
+    *, scenario: TariffScenario, state: State, first: datetime.date, last: datetime.date
+) -> list[dict]:
+    """[{"month", "duty"}]: the base year's monthly imports (annual ÷ 12) of one state at the US measures
+    in force on the first of each month from `first` to `last`. Chapter figures are read once; each month
+    costs the few queries of resolving its regime, whatever the number of trade rows."""
+    snapshot = snapshot_current(scenario=scenario)
+    if snapshot is None:
+        return []
+    imports = dict(
+        ExposureFigure.objects.filter(snapshot=snapshot, state=state, hs_chapter__isnull=False).values_list(
+            "hs_chapter__code", "imports_from_canada"
+        )
+    )
+    series = []
+    month = first.replace(day=1)
+    while month <= last:
+        regime = regime_on(month, scenario=scenario)
+        annual = sum(
+            (imports.get(code, Decimal(0)) * regime.chapter_totals(code)[0] for code in regime.rates), Decimal(0)
+        )
+        series.append({"month": month, "duty": annual / 12})
+        month = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    return series

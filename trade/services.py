@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from core.errors import DomainValidationError
@@ -22,8 +23,10 @@ from trade.models import (
     HSChapter,
     ImportRun,
     NationalTradeFlow,
+    ScenarioOverlay,
     ScenarioRate,
     State,
+    TariffMeasure,
     TariffScenario,
     TradeFlow,
 )
@@ -381,6 +384,9 @@ SCENARIO_COPY_FIELDS = [
     "jobs_per_billion_usd",
     "jobs_source",
     "is_synthetic",
+    "regime_date",
+    "regime_rolls_forward",
+    "is_historical",
 ]
 
 
@@ -406,6 +412,7 @@ def scenario_revise(
         values.update({name: value for name, value in changes.items() if name != "is_default"})
         make_default = changes.get("is_default", current.is_default)
         old_rates = list(current.rates.all())
+        old_overlays = list(current.overlays.all())
         TariffScenario.objects.filter(pk=current.pk).update(is_current_version=False, is_default=False)
         if make_default:
             TariffScenario.objects.filter(is_default=True).update(is_default=False)
@@ -446,6 +453,19 @@ def scenario_revise(
                 for rate in rates
             ]
         ScenarioRate.objects.bulk_create(rate_rows)
+        ScenarioOverlay.objects.bulk_create(
+            ScenarioOverlay(
+                scenario=new,
+                action=overlay.action,
+                measure_id=overlay.measure_id,
+                family=overlay.family,
+                rate=overlay.rate,
+                usmca_treatment=overlay.usmca_treatment,
+                usmca_utilization=overlay.usmca_utilization,
+                note=overlay.note,
+            )
+            for overlay in old_overlays
+        )
         scenario_refresh_enqueue(scenario=new, trigger=f"new version {new.version} of {new.slug}")
     return new
 
@@ -458,3 +478,45 @@ def scenario_refresh_enqueue(*, scenario: TariffScenario, trigger: str) -> None:
         queue="imports",
         dedupe_key=f"{REFRESH_TASK}:scenario:{scenario.pk}",
     )
+
+
+MEASURE_EDIT_FIELDS = [
+    "title",
+    "instrument",
+    "instrument_citation",
+    "rate",
+    "usmca_treatment",
+    "us_content_share",
+    "us_content_source",
+    "date_announced",
+    "effective_from",
+    "effective_to",
+    "end_reason",
+    "status",
+    "source_url",
+    "source_says",
+    "secondary_sources",
+    "verified_on",
+    "verification_note",
+    "not_modelled_reason",
+    "notes",
+]
+
+
+def tariff_measure_update(*, measure: TariffMeasure, changes: dict, actor=None) -> TariffMeasure:
+    """Apply a Lead's or an admin's corrections to a measure (the audit history records who and what),
+    then queue a refresh of every regime scenario, since any of them may apply the measure."""
+    unknown = set(changes) - set(MEASURE_EDIT_FIELDS)
+    if unknown:
+        raise DomainValidationError(f"Unknown measure field(s): {', '.join(sorted(unknown))}.")
+    with transaction.atomic():
+        locked = TariffMeasure.objects.select_for_update().get(pk=measure.pk)
+        for name, value in changes.items():
+            setattr(locked, name, value)
+        locked.full_clean()
+        locked.save(update_fields=[*changes, "updated_at"])
+        for scenario in TariffScenario.objects.current_versions().filter(
+            Q(regime_rolls_forward=True) | Q(regime_date__isnull=False)
+        ):
+            scenario_refresh_enqueue(scenario=scenario, trigger=f"measure {locked.slug} edited")
+    return locked

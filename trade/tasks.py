@@ -6,7 +6,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from core.jobs import job_slot_claim, outbox_task
-from trade.exposure import exposure_refresh, exposure_refresh_all
+from trade.exposure import exposure_refresh, exposure_refresh_all, exposure_refresh_rolling
 from trade.models import ImportRun, TariffScenario
 from trade.selectors import scenario_get
 
@@ -34,6 +34,16 @@ def refresh_exposure_nightly() -> list[int]:
     if not job_slot_claim(job="trade.refresh_exposure_nightly", slot=timezone.localdate().isoformat()):
         return []
     return [snapshot.pk for snapshot in exposure_refresh_all(trigger="nightly")]
+
+
+@shared_task(name="trade.refresh_rolling_regimes", queue="imports", soft_time_limit=20 * 60, time_limit=25 * 60)
+def refresh_rolling_regimes() -> list[int]:
+    """Beat entry: on a day a tariff measure starts or ends, recompute the 'in force today' scenarios
+    so pages switch regimes that morning rather than at the nightly refresh."""
+    today = timezone.localdate()
+    if not job_slot_claim(job="trade.refresh_rolling_regimes", slot=today.isoformat()):
+        return []
+    return [snapshot.pk for snapshot in exposure_refresh_rolling(today=today, trigger="measure start or end")]
 
 
 @shared_task(name="trade.import_file", queue="imports", soft_time_limit=20 * 60, time_limit=25 * 60)

@@ -3,19 +3,27 @@ the data releases the figures come from."""
 
 from __future__ import annotations
 
+import datetime
+
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from core.permissions import role_required
+from core.errors import DomainError
+from core.permissions import role_allowed, role_required
+from core.roles import Role
 from core.selectors import model_history
 from trade import selectors
-from trade.forms import ScenarioChoiceForm, ScenarioCompareForm
-from trade.maps import bar_chart_svg, tile_map_svg
-from trade.models import DataRelease, State, TariffScenario
+from trade.choices import MeasureAuthority, MeasureSide, MeasureStatus
+from trade.forms import ScenarioChoiceForm, ScenarioCompareForm, TariffMeasureForm
+from trade.maps import bar_chart_svg, monthly_duty_chart_svg, tile_map_svg
+from trade.models import DataRelease, State, TariffMeasure, TariffScenario
+from trade.services import tariff_measure_update
 
 MEASURES = {
     "us_duty_cost": _("US duty cost"),
@@ -138,6 +146,7 @@ def state_detail(request, code: str):
         **comparison,
         "releases": DataRelease.objects.filter(trade_flows__state=state).distinct().order_by("-vintage_date"),
         "economics": state.economics.order_by("-year").first(),
+        **state_regime_context(state=state),
     }
     return render(request, "trade/state_detail.html", context)
 
@@ -220,3 +229,87 @@ def release_list(request):
         "trade/release_list.html",
         {"page": page, "history": model_history(DataRelease, request.user)},
     )
+
+
+@role_required()
+def tariff_timeline(request):
+    """Every US and Canadian measure with its dates, sources and status; filter by authority, side, pillar."""
+    filters = {key: request.GET.get(key, "") for key in ("authority", "side", "pillar", "status")}
+    context = {
+        "measures": selectors.measure_timeline(**filters),
+        "filters": filters,
+        "authorities": MeasureAuthority.choices,
+        "sides": MeasureSide.choices,
+        "statuses": MeasureStatus.choices,
+        "pillars": selectors.pillar_list(),
+        "review": selectors.timeline_review(),
+        "can_edit": role_allowed(request.user, Role.LEAD),
+        **_duty_chart(request),
+    }
+    return render(request, "trade/tariff_timeline.html", context)
+
+
+CHART_FIRST_MONTH = datetime.date(2025, 1, 1)
+
+
+def _duty_chart(request) -> dict:
+    """The chart of a state's estimated monthly duty as measures came and went (?state=, default MI)."""
+    state = State.objects.filter(code=request.GET.get("state", "MI").upper()).first()
+    scenario = TariffScenario.objects.current_versions().filter(regime_rolls_forward=True, is_default=True).first()
+    if state is None or scenario is None:
+        return {"chart_state": state, "duty_chart_svg": ""}
+    series = selectors.monthly_duty_series(
+        scenario=scenario, state=state, first=CHART_FIRST_MONTH, last=timezone.localdate()
+    )
+    title = _("Estimated monthly US duty on %(state)s's imports from Canada, US$ millions") % {"state": state.name}
+    return {
+        "chart_state": state,
+        "states": State.objects.filter(is_pseudo=False).order_by("name"),
+        "duty_chart_svg": mark_safe(  # noqa: S308  # nosec B308 B703 — built by monthly_duty_chart_svg, text escaped
+            monthly_duty_chart_svg(series=series, title=title)
+        ),
+    }
+
+
+def state_regime_context(*, state: State) -> dict:
+    """'In force today' for one state: duty by measure from the default regime scenario's snapshot,
+    the measures not modelled, the assumptions named, jobs supported by exports to Canada."""
+    context: dict = {
+        "jobs_supported": selectors.jobs_supported_by_exports_to_canada(state=state),
+        "review": selectors.timeline_review(),
+        "regime_snapshot": None,
+    }
+    scenario = TariffScenario.objects.current_versions().filter(regime_rolls_forward=True, is_default=True).first()
+    if scenario is None:
+        scenario = TariffScenario.objects.current_versions().filter(slug="in-force-today").first()
+    snapshot = selectors.snapshot_current(scenario=scenario) if scenario else None
+    if snapshot is not None:
+        by_measure = selectors.exposure_by_measure(snapshot=snapshot, state=state).get(state.pk, [])
+        context.update(
+            regime_snapshot=snapshot,
+            regime_total=selectors.exposure_for_state(state=state, scenario=scenario)["total"],
+            by_measure=by_measure,
+            not_modelled=selectors.measures_not_modelled(snapshot=snapshot),
+            utilization=(snapshot.assumptions or {}).get("usmca_utilization", {}),
+            counts_counter_duty_jobs=any(row["measure"].side == MeasureSide.CANADA for row in by_measure),
+        )
+    return context
+
+
+@role_required(Role.LEAD)
+def tariff_measure_edit(request, slug: str):
+    """Leads correct a measure here (admins also in Django admin); history is kept by the audit log."""
+    measure = get_object_or_404(TariffMeasure, slug=slug)
+    form = TariffMeasureForm(request.POST or None, instance=TariffMeasure.objects.get(pk=measure.pk))
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        try:
+            if changes:
+                tariff_measure_update(measure=measure, changes=changes, actor=request.user)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Measure saved; exposure will be recomputed."))
+            return redirect("trade:tariff-timeline")
+    context = {"measure": measure, "form": form}
+    return render(request, "trade/tariff_measure_edit.html", context)

@@ -8,6 +8,7 @@ from contacts.choices import PersonKind
 from contacts.models import Person
 from trade import selectors as trade_selectors
 from trade.models import ExposureSnapshot, State, TradeFlow
+from trade.public_data import scenario_definitions
 
 pytestmark = pytest.mark.django_db
 
@@ -49,9 +50,14 @@ def test_generate_briefing_state_mi_pdf_holds_trade_senators_and_duty_cost(tmp_p
     current = ExposureSnapshot.objects.current().filter(scenario__is_current_version=True)
     assert packet.snapshot_ids[0] == figure.snapshot_id
     assert sorted(packet.snapshot_ids) == sorted(current.values_list("pk", flat=True))
-    assert len(packet.snapshot_ids) == 4
+    # One snapshot per bundled scenario: 4 historical, the regime scenarios and their overlays.
+    assert len(packet.snapshot_ids) == len(scenario_definitions()) == 11
     assert (packet.scenario_slug, packet.scenario_version) == (scenario.slug, scenario.version)
     assert packet.figures["exposure"]["total"]["us_duty_cost"] == str(figure.us_duty_cost)
+    # The default regime scenario names what its duty cost assumes.
+    assumption = packet.figures["scenario"]["assumption"]
+    assert assumption.startswith("Tariff measures in force on ")
+    assert "USMCA utilization (all): 0.8100, range 0.5600–0.8500, not verified." in assumption
 
 
 def test_generate_briefing_campaign_html_writes_the_batch_summary(tmp_path, reference_data):

@@ -52,7 +52,10 @@ def test_engine_figures_equal_the_formulas(world):
     assert total.counter_duty_exposure == Decimal("600.00")
     factor = 1 - 1.25**-1.38
     assert total.exports_at_risk_central == Decimal(str(round(2400 * factor, 2)))
-    assert total.jobs_at_risk_central == Decimal("0.0")
+    # Jobs are stored unrounded (to 6 places) and rounded once, at display.
+    assert total.jobs_at_risk_central == (total.exports_at_risk_central * 5744 / Decimal(10**9)).quantize(
+        Decimal("0.000001")
+    )
     assert total.rank == 1
     assert snapshot.is_current and snapshot.status == SnapshotStatus.READY
 

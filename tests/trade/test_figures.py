@@ -16,6 +16,7 @@ from trade.choices import Flow, ImportStatus
 from trade.models import (
     DataRelease,
     ExposureFigure,
+    ExposureMeasureFigure,
     ExposureSnapshot,
     HSChapter,
     ImportRun,
@@ -23,10 +24,15 @@ from trade.models import (
     Pillar,
     PillarHSCode,
     ScenarioChapterRate,
+    ScenarioMeasureRate,
+    ScenarioOverlay,
     State,
     StateEconomics,
+    TariffMeasure,
     TariffScenario,
+    TariffTimelineReview,
     TradeFlow,
+    UsmcaUtilization,
 )
 from trade.public_data import load_reference, load_scenarios, load_trade
 from trade.selectors import scenario_get, snapshot_current
@@ -42,10 +48,16 @@ def bundled(django_db_setup, django_db_blocker):
             loader(stdout=io.StringIO())
         yield
         ExposureFigure.objects.all().delete()
+        ExposureMeasureFigure.objects.all().delete()
         ExposureSnapshot.objects.all().delete()
         ScenarioChapterRate.objects.all().delete()
+        ScenarioMeasureRate.objects.all().delete()
+        ScenarioOverlay.objects.all().delete()
         TariffScenario.objects.update(previous_version=None)
         TariffScenario.objects.all().delete()
+        TariffMeasure.objects.all().delete()
+        UsmcaUtilization.objects.all().delete()
+        TariffTimelineReview.objects.all().delete()
         TradeFlow.objects.all().delete()
         NationalTradeFlow.objects.all().delete()
         ImportRun.objects.all().delete()

@@ -1,8 +1,11 @@
 """API shapes for trade (read-only)."""
 
+from decimal import Decimal
+
 from rest_framework import serializers
 
-from trade.models import DataRelease, ExposureFigure, ScenarioRate, State, TariffScenario
+from trade import selectors
+from trade.models import DataRelease, ExposureFigure, ScenarioRate, State, TariffMeasure, TariffScenario
 
 
 class StateSerializer(serializers.ModelSerializer):
@@ -22,9 +25,23 @@ class StateSerializer(serializers.ModelSerializer):
 
 class StateDetailSerializer(StateSerializer):
     economics = serializers.SerializerMethodField()
+    jobs_supported_by_exports_to_canada = serializers.SerializerMethodField()
 
     class Meta(StateSerializer.Meta):
-        fields = [*StateSerializer.Meta.fields, "economics"]
+        fields = [*StateSerializer.Meta.fields, "economics", "jobs_supported_by_exports_to_canada"]
+
+    def get_jobs_supported_by_exports_to_canada(self, state) -> dict | None:
+        """Unrounded value (a consumer rounds once), its year and its source; null with no full year."""
+        jobs = selectors.jobs_supported_by_exports_to_canada(state=state)
+        if jobs is None:
+            return None
+        return {
+            "value": str(jobs["value"].quantize(Decimal("0.01"))),
+            "year": jobs["year"],
+            "exports_usd": str(jobs["exports_usd"]),
+            "jobs_per_billion_usd": str(jobs["jobs_per_billion_usd"]),
+            "source": str(jobs["source"]),
+        }
 
     def get_economics(self, state) -> list[dict]:
         return [
@@ -88,6 +105,8 @@ class ExposureFigureSerializer(serializers.ModelSerializer):
     scenario_version = serializers.IntegerField(source="snapshot.scenario.version")
     snapshot = serializers.IntegerField(source="snapshot_id")
     base_year = serializers.IntegerField(source="snapshot.base_year")
+    regime_date = serializers.DateField(source="snapshot.regime_date", default=None)
+    by_measure = serializers.SerializerMethodField()
 
     class Meta:
         model = ExposureFigure
@@ -111,7 +130,72 @@ class ExposureFigureSerializer(serializers.ModelSerializer):
             "jobs_at_risk_high",
             "two_way_trade_share_of_gdp",
             "duty_cost_share_of_gdp",
+            "regime_date",
+            "by_measure",
         ]
+
+    def get_by_measure(self, figure) -> list[dict]:
+        """Duty cost (US measures) and counter-duty (Canadian) per measure; the view loads them once."""
+        by_state = self.context.get("by_measure", {})
+        return [measure_row(row) for row in by_state.get(figure.state_id, [])]
+
+
+class TariffMeasureSerializer(serializers.ModelSerializer):
+    """Field names are a contract (issue #19): side, authority, instrument, rate, usmca_treatment,
+    effective_from, effective_to, status, source_url, verified_on, scope."""
+
+    scope = serializers.SerializerMethodField()
+    pillar = serializers.CharField(source="pillar.code", default=None)
+
+    class Meta:
+        model = TariffMeasure
+        fields = [
+            "slug",
+            "family",
+            "side",
+            "authority",
+            "title",
+            "instrument",
+            "instrument_citation",
+            "rate",
+            "usmca_treatment",
+            "us_content_share",
+            "us_content_source",
+            "yields_to",
+            "date_announced",
+            "effective_from",
+            "effective_to",
+            "end_reason",
+            "status",
+            "source_url",
+            "source_says",
+            "secondary_sources",
+            "verified_on",
+            "verification_note",
+            "not_modelled_reason",
+            "pillar",
+            "scope",
+            "notes",
+        ]
+
+    def get_scope(self, measure) -> dict:
+        return {
+            "chapters": measure.scope_chapters,
+            "all_chapters_except": measure.scope_all_chapters_except,
+            "hs_codes": measure.scope_hs_codes,
+            "note": measure.scope_note,
+        }
+
+
+def measure_row(row: dict) -> dict:
+    measure = row["measure"]
+    return {
+        "measure": measure.slug,
+        "title": measure.title,
+        "side": measure.side,
+        "authority": measure.authority,
+        "amount_usd": str(row["amount"]),
+    }
 
 
 class DataReleaseSerializer(serializers.ModelSerializer):

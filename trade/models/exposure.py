@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
 from trade.choices import SnapshotStatus
@@ -36,6 +37,10 @@ class ExposureSnapshot(TimeStampedModel):
     releases = models.ManyToManyField(DataRelease, related_name="snapshots", blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
+    regime_date = models.DateField(null=True, blank=True, help_text=_("The date whose measures were applied."))
+    assumptions = models.JSONField(
+        default=dict, blank=True, help_text=_("USMCA utilization used, jobs ratio, channels not modelled.")
+    )
 
     objects = ExposureSnapshotQuerySet.as_manager()
 
@@ -71,9 +76,9 @@ class ExposureFigure(models.Model):
     exports_at_risk_low = models.DecimalField(max_digits=20, decimal_places=2)
     exports_at_risk_central = models.DecimalField(max_digits=20, decimal_places=2)
     exports_at_risk_high = models.DecimalField(max_digits=20, decimal_places=2)
-    jobs_at_risk_low = models.DecimalField(max_digits=14, decimal_places=1)
-    jobs_at_risk_central = models.DecimalField(max_digits=14, decimal_places=1)
-    jobs_at_risk_high = models.DecimalField(max_digits=14, decimal_places=1)
+    jobs_at_risk_low = models.DecimalField(max_digits=20, decimal_places=6)
+    jobs_at_risk_central = models.DecimalField(max_digits=20, decimal_places=6)
+    jobs_at_risk_high = models.DecimalField(max_digits=20, decimal_places=6)
     two_way_trade_share_of_gdp = models.DecimalField(max_digits=14, decimal_places=10, null=True, blank=True)
     duty_cost_share_of_gdp = models.DecimalField(max_digits=14, decimal_places=10, null=True, blank=True)
     rank = models.PositiveIntegerField(null=True, blank=True)
@@ -107,3 +112,9 @@ class ExposureFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.snapshot_id} {self.state_id} {self.pillar_id or ''}{self.hs_chapter_id or ''}"
+
+    @property
+    def jobs_supported_by_exports(self):
+        """Jobs supported by these exports to Canada (base year × the scenario's jobs ratio), unrounded.
+        Needs `snapshot__scenario` loaded (the list selectors select it)."""
+        return self.exports_to_canada * self.snapshot.scenario.jobs_per_billion_usd / 1_000_000_000

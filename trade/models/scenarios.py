@@ -72,6 +72,15 @@ class TariffScenario(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     is_synthetic = models.BooleanField(default=False)
+    regime_date = models.DateField(
+        null=True, blank=True, help_text=_("Built from the tariff measures in force on this date (plus overlays).")
+    )
+    regime_rolls_forward = models.BooleanField(
+        default=False, help_text=_("Built from the measures in force on the day of each refresh.")
+    )
+    is_historical = models.BooleanField(
+        default=False, help_text=_("A hand-made scenario kept as a record; superseded by the dated measures.")
+    )
 
     objects = TariffScenarioQuerySet.as_manager()
 
@@ -95,6 +104,11 @@ class TariffScenario(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.name} (v{self.version})"
+
+    @property
+    def is_regime(self) -> bool:
+        """Built from dated measures rather than hand-set per-chapter rates."""
+        return self.regime_rolls_forward or self.regime_date is not None
 
 
 class ScenarioRate(TimeStampedModel):
