@@ -21,7 +21,7 @@ from contacts.models import (
 )
 from contacts.ownership import staff_changes_mark
 from contacts.services import public_influence_refresh
-from core.admin import LargeTableAdminMixin
+from core.admin import LargeTableAdminMixin, VersionedAdminMixin
 
 
 class ContactPointInline(admin.TabularInline):
@@ -87,7 +87,7 @@ class RelationshipInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(LargeTableAdminMixin, StaffOwnedAdminMixin, admin.ModelAdmin):
+class PersonAdmin(LargeTableAdminMixin, VersionedAdminMixin, StaffOwnedAdminMixin, admin.ModelAdmin):
     list_display = (
         "full_name", "kind", "title", "party", "stance", "influence", "owner", "is_current_office_holder",
         "needs_verification", "is_synthetic",
@@ -121,7 +121,7 @@ class PresenceInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(LargeTableAdminMixin, StaffOwnedAdminMixin, admin.ModelAdmin):
+class OrganizationAdmin(LargeTableAdminMixin, VersionedAdminMixin, StaffOwnedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "org_type", "hq_state", "canadian_link", "website", "owner", "is_synthetic")
     list_filter = ("org_type", "canadian_link", "source", "is_synthetic")
     list_select_related = ("hq_state", "owner")

@@ -1,7 +1,9 @@
 import json
 import logging
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 
 from core.models import AuditEvent, JobSlot, OutboxMessage
@@ -13,7 +15,7 @@ from core.selectors import event_values
 security_log = logging.getLogger("envoy.security")
 
 
-__all__ = ["LargeTableAdminMixin", "LargeTablePaginator"]
+__all__ = ["LargeTableAdminMixin", "LargeTablePaginator", "VersionedAdminMixin"]
 
 
 class LargeTableAdminMixin:
@@ -22,6 +24,53 @@ class LargeTableAdminMixin:
 
     paginator = LargeTablePaginator
     show_full_result_count = False
+
+
+class VersionedAdminForm(forms.ModelForm):
+    """An admin change form that carries the version it was opened at (`core.models.VersionedModel`).
+
+    A save after someone else's (a page, the API, another Admin) is refused with the form shown again,
+    what was typed kept; the refusal moves the carried version on, so saving again after reviewing
+    the record is a deliberate choice, as on the staff edit pages (docs/security.md, "Concurrent edits").
+    """
+
+    read_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial.setdefault("read_version", self.instance.version)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.instance.pk:
+            return cleaned
+        read, current = cleaned.get("read_version"), self.instance.version
+        if read != current:
+            data = self.data.copy()
+            data[self.add_prefix("read_version")] = current
+            self.data = data
+            raise ValidationError(
+                "Someone else saved this record (now version %(current)s) after you opened it (version %(read)s): "
+                "check the record's history, then save again to keep your changes.",
+                code="edit_conflict",
+                params={"current": current, "read": read if read is not None else "unknown"},
+            )
+        return cleaned
+
+
+class VersionedAdminMixin:
+    """For ModelAdmins of versioned records: change forms refuse a save made after someone else's."""
+
+    form = VersionedAdminForm
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        named = {name for _title, options in fieldsets for name in options["fields"]}
+        if obj is None or "read_version" in named or not fieldsets:
+            return fieldsets
+        title, options = fieldsets[-1]
+        return [*fieldsets[:-1], (title, {**options, "fields": [*options["fields"], "read_version"]})]
 
 
 def _admin_site_permission(request) -> bool:

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from core.admin import LargeTableAdminMixin
+from core.admin import LargeTableAdminMixin, VersionedAdminMixin
 from outreach.models import (
     CalendarToken,
     Campaign,
@@ -43,7 +43,7 @@ class CommitmentInline(CommitmentRuleMixin, admin.TabularInline):
 
 
 @admin.register(Interaction)
-class InteractionAdmin(LargeTableAdminMixin, admin.ModelAdmin):
+class InteractionAdmin(LargeTableAdminMixin, VersionedAdminMixin, admin.ModelAdmin):
     list_display = ("occurred_at", "kind", "summary_short", "created_by", "sentiment", "is_synthetic")
     list_filter = ("kind", "sentiment", "is_synthetic")
     list_select_related = ("created_by",)
