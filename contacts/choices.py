@@ -94,3 +94,11 @@ class ImportStatus(models.TextChoices):
     PREVIEWED = "previewed", _("Previewed")
     APPLIED = "applied", _("Applied")
     DISCARDED = "discarded", _("Discarded")
+
+
+class StateRole(models.TextChoices):
+    """The roles an organization can fill for a state; kept per state in `external_ids["state_roles"]`."""
+
+    CHAMBER = "chamber", _("State chamber of commerce")
+    MANUFACTURERS = "manufacturers", _("Manufacturers' association")
+    FARM_BUREAU = "farm_bureau", _("Farm Bureau")

@@ -485,4 +485,8 @@ def load_governors(*, stdout) -> None:
 
 
 def load_organizations(*, stdout) -> None:
+    from contacts.public_organizations import business_organizations_import, organization_leaders_import
+
     stdout.write(str(organizations_seed_import()))
+    stdout.write(str(business_organizations_import()))
+    stdout.write(str(organization_leaders_import()))
