@@ -110,3 +110,11 @@ class SourceChangeStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for review")
     ACCEPTED = "accepted", _("Source value accepted")
     KEPT = "kept", _("Staff value kept")
+
+
+class StateRole(models.TextChoices):
+    """The roles an organization can fill for a state; kept per state in `external_ids["state_roles"]`."""
+
+    CHAMBER = "chamber", _("State chamber of commerce")
+    MANUFACTURERS = "manufacturers", _("Manufacturers' association")
+    FARM_BUREAU = "farm_bureau", _("Farm Bureau")

@@ -592,9 +592,20 @@ def load_governors(*, stdout) -> None:
 
 
 def load_organizations(*, stdout) -> None:
+    from contacts.public_organizations import (
+        BUSINESS_ORGANIZATIONS_FILE,
+        LEADERS_FILE,
+        business_organizations_import,
+        organization_leaders_import,
+    )
+
     _load_release(
         source="organizations",
-        paths=[ORGANIZATIONS_FILE],
+        paths=[ORGANIZATIONS_FILE, BUSINESS_ORGANIZATIONS_FILE, LEADERS_FILE],
         stdout=stdout,
-        run=lambda release: [organizations_seed_import(release=release)],
+        run=lambda release: [
+            organizations_seed_import(release=release),
+            business_organizations_import(),
+            organization_leaders_import(),
+        ],
     )

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from contacts.choices import StateRole
 from contacts.filters import PERSON_FILTER_KEYS, OrganizationFilterSet, PersonFilterSet
 from contacts.models import Organization, Person, SavedSegment, SourceChange
 
@@ -91,3 +92,21 @@ def global_search(*, user, query: str) -> dict[str, list]:
         "organizations": list(organizations[:GLOBAL_SEARCH_LIMIT]),
         "states": list(states.order_by("name")[:GLOBAL_SEARCH_LIMIT]),
     }
+
+
+def state_organizations_by_role(*, user, state) -> list[dict]:
+    """The organizations that speak for business, manufacturers and farmers in a state, role by role, then the
+    other organizations present there by kind: the compact stakeholder list on a state page."""
+    organizations = list(Organization.objects.visible_to(user).filter(states=state).order_by("name"))
+    groups: list[dict] = []
+    placed: set[int] = set()
+    for role in StateRole:
+        members = [o for o in organizations if role.value in o.external_ids.get("state_roles", {}).get(state.code, [])]
+        placed.update(o.pk for o in members)
+        groups.append({"label": role.label, "organizations": members})
+    others: dict[str, list[Organization]] = {}
+    for organization in organizations:
+        if organization.pk not in placed:
+            others.setdefault(organization.get_org_type_display(), []).append(organization)
+    groups.extend({"label": label, "organizations": members} for label, members in sorted(others.items()))
+    return [group for group in groups if group["organizations"]]
