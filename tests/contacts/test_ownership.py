@@ -10,6 +10,7 @@ from contacts.models import Organization, Person, PublicDataRelease, SourceChang
 from contacts.public_data import CONGRESS_FILE, congress_import, load_congress, organizations_seed_import
 from contacts.services import organization_update, source_change_resolve
 from core.errors import ConflictError
+from core.forms import VersionedFormMixin
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +44,9 @@ def _edit_form(person, **changes):
         "influence": person.influence or "", "influence_rationale": person.influence_rationale,
         "notes": person.notes, "tags": "", "stance_reason": "", "states": [s.pk for s in person.states.all()],
     }  # fmt: skip
+    # The version the editor read (optimistic concurrency, docs/security.md).
+    person.refresh_from_db(fields=["version"])
+    data["version"] = VersionedFormMixin.version_token(person.version)
     return {**data, **changes}
 
 

@@ -9,6 +9,7 @@ from contacts.choices import AssessmentSource, Stance
 from contacts.merge import contact_merge
 from contacts.models import InfluenceEntry, Person, StanceEntry
 from contacts.services import person_set_influence, person_set_stance
+from core.forms import VersionedFormMixin
 from tests.contacts.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,6 +21,9 @@ def _edit_form(person, **changes):
         "stance": person.stance, "influence": person.influence or "", "influence_rationale": "", "tags": "",
         "stance_reason": "",
     }  # fmt: skip
+    # The version the editor read (optimistic concurrency, docs/security.md).
+    person.refresh_from_db(fields=["version"])
+    data["version"] = VersionedFormMixin.version_token(person.version)
     return {**data, **changes}
 
 
