@@ -316,7 +316,11 @@ def _match_by_name(plans: list[RowPlan], user) -> None:
     index = PersonDuplicateIndex(plan.duplicate_check for plan in checks)
     for plan in checks:
         candidates = index.candidates(plan.duplicate_check)
+        # A row with an id or email of its own that matched nobody is someone new: look-alikes are warnings.
+        id_less = not plan.values.get("external_id") and not plan.values.get("email")
         by_name = [c for c in candidates if any(r.startswith("same name") for r in c.reasons)][:MAX_CANDIDATES]
+        if not id_less:
+            by_name = []
         plan.candidates = [{"id": c.record.pk, "label": str(c.record), "reasons": c.reasons} for c in by_name]
         if by_name and plan.match_choice != CHOICE_NEW:
             chosen = next((c for c in by_name if plan.match_choice == f"match:{c.record.pk}"), by_name[0])

@@ -31,7 +31,8 @@ class VersionedModel(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
-        bumped = not self._state.adding
+        # A copy (pk set to None to insert a new row) starts its own count.
+        bumped = not self._state.adding and self.pk is not None
         if bumped:
             self.version = models.F("version") + 1
             update_fields = kwargs.get("update_fields")

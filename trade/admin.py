@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import VersionedAdminMixin
 from core.jobs import job_enqueue
 from trade.choices import ImportFormat
 from trade.models import (
@@ -357,7 +358,7 @@ class ExposureFigureAdmin(ReadOnlyAdmin):
 
 
 @admin.register(TariffMeasure)
-class TariffMeasureAdmin(admin.ModelAdmin):
+class TariffMeasureAdmin(VersionedAdminMixin, admin.ModelAdmin):
     """Admins edit measures here; Leads on the tariffs page. Every edit is in the audit history."""
 
     list_display = ["title", "side", "authority", "rate", "usmca_treatment", "effective_from", "effective_to", "status"]

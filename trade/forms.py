@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import VersionedFormMixin
 from trade.models import TariffMeasure, TariffScenario
 from trade.services import MEASURE_EDIT_FIELDS
 
@@ -31,7 +32,7 @@ class ScenarioCompareForm(forms.Form):
         self.fields["second"].choices = _scenario_choices()
 
 
-class TariffMeasureForm(forms.ModelForm):
+class TariffMeasureForm(VersionedFormMixin, forms.ModelForm):
     """What a Lead may correct on a measure: rate, treatment, dates, status and sources (shape only)."""
 
     class Meta:

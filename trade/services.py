@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core.concurrency import version_check
 from core.errors import DomainValidationError
 from core.jobs import job_enqueue
 from trade.choices import ImportFormat, ImportStatus
@@ -503,13 +504,18 @@ MEASURE_EDIT_FIELDS = [
 ]
 
 
-def tariff_measure_update(*, measure: TariffMeasure, changes: dict, actor=None) -> TariffMeasure:
+def tariff_measure_update(
+    *, measure: TariffMeasure, changes: dict, actor=None, expected_version: int | None = None
+) -> TariffMeasure:
     """Apply a Lead's or an admin's corrections to a measure (the audit history records who and what),
-    then queue a refresh of every regime scenario, since any of them may apply the measure."""
+    then queue a refresh of every regime scenario, since any of them may apply the measure.
+    `expected_version` is the version the editor read: a save by someone else since is refused
+    (EditConflictError, docs/security.md "Concurrent edits")."""
     unknown = set(changes) - set(MEASURE_EDIT_FIELDS)
     if unknown:
         raise DomainValidationError(f"Unknown measure field(s): {', '.join(sorted(unknown))}.")
     with transaction.atomic():
+        version_check(instance=measure, expected=expected_version, actor=actor)
         locked = TariffMeasure.objects.select_for_update().get(pk=measure.pk)
         for name, value in changes.items():
             setattr(locked, name, value)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from core.errors import DomainError
+from core.errors import DomainError, EditConflictError
 from core.permissions import role_allowed, role_required
 from core.roles import Role
 from core.selectors import model_history
@@ -302,10 +302,14 @@ def tariff_measure_edit(request, slug: str):
     measure = get_object_or_404(TariffMeasure, slug=slug)
     form = TariffMeasureForm(request.POST or None, instance=TariffMeasure.objects.get(pk=measure.pk))
     if request.method == "POST" and form.is_valid():
-        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        changes = {name: form.cleaned_data[name] for name in form.changed_data if name in form._meta.fields}
         try:
             if changes:
-                tariff_measure_update(measure=measure, changes=changes, actor=request.user)
+                tariff_measure_update(
+                    measure=measure, changes=changes, actor=request.user, expected_version=form.expected_version()
+                )
+        except EditConflictError as conflict:
+            form = form.rebased(conflict, user=request.user)
         except DomainError as error:
             form.add_error(None, str(error))
         else:

@@ -9,6 +9,7 @@ from contacts.models import Organization, Person
 from core.admin import VersionedAdminMixin
 from outreach.models import Interaction
 from tests.contacts.factories import OrganizationFactory
+from trade.models import TariffMeasure
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +22,7 @@ def _admin_form(obj, user, data):
     return form_class(data=data, instance=type(obj).objects.get(pk=obj.pk))
 
 
-@pytest.mark.parametrize("model", [Person, Organization, Interaction])
+@pytest.mark.parametrize("model", [Person, Organization, Interaction, TariffMeasure])
 def test_every_versioned_model_admin_uses_the_versioned_form(model):
     assert isinstance(admin.site._registry[model], VersionedAdminMixin)
 

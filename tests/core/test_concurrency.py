@@ -29,6 +29,20 @@ class EditPage:
     make: Any  # () -> record
     first: tuple[str, str]  # (field, value) the first editor changes
     second: tuple[str, str]  # (field, value) the second editor changes
+    key: Any = None  # (record) -> the URL argument; the pk when None
+
+
+def _measure():
+    from trade.choices import MeasureAuthority, MeasureSide, MeasureStatus, UsmcaTreatment
+    from trade.models import TariffMeasure
+
+    return TariffMeasure.objects.create(
+        slug="synthetic-measure", family="synthetic-measure", side=MeasureSide.US,
+        authority=MeasureAuthority.SECTION_232,
+        title="Synthetic measure", instrument="Synthetic proclamation", rate="0.25",
+        usmca_treatment=UsmcaTreatment.NOT_EXEMPT,
+        status=MeasureStatus.HYPOTHETICAL, notes="Old notes", verification_note="Old verification note",
+    )  # fmt: skip
 
 
 EDIT_PAGES = {
@@ -41,6 +55,12 @@ EDIT_PAGES = {
         make=lambda: OrganizationFactory(description="Old description", notes="Old notes"),
         first=("description", "New description"),
         second=("notes", "New notes"),
+    ),
+    "trade:tariff-measure-edit": EditPage(
+        make=_measure,
+        first=("notes", "New notes"),
+        second=("verification_note", "Checked against the proclamation."),
+        key=lambda measure: measure.slug,
     ),
 }
 
@@ -125,7 +145,7 @@ def test_edit_page_refuses_the_second_writer_and_keeps_both_changes(name, make_u
 
     page = EDIT_PAGES[name]
     record = page.make()
-    url = reverse(name, args=[record.pk])
+    url = reverse(name, args=[page.key(record) if page.key else record.pk])
     first_lead, second_lead = make_user(Role.LEAD, username="lead-ann"), make_user(Role.LEAD, username="lead-bo")
     first, second = Client(), Client()
     first.force_login(first_lead)

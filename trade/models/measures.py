@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.models import TimeStampedModel
+from core.models import TimeStampedModel, VersionedModel
 from trade.choices import (
     MeasureAuthority,
     MeasureEndReason,
@@ -45,7 +45,7 @@ class TariffMeasureQuerySet(models.QuerySet):
         return self.select_related("pillar").order_by(models.F("effective_from").asc(nulls_last=True), "side", "slug")
 
 
-class TariffMeasure(TimeStampedModel):
+class TariffMeasure(VersionedModel, TimeStampedModel):
     """One duty with one rate over one period, as an instrument set it (rate changes are new rows of the
     same `family`, the old row ended as superseded), so a regime on any past date can be rebuilt.
 
