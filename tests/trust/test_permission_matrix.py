@@ -113,6 +113,11 @@ RULES: list[Rule] = [
             "trade_exposuresnapshot_delete",
             "trade_exposurefigure_add",
             "trade_exposurefigure_delete",
+            # Per-measure rates and figures are derived by the regime engine on each refresh.
+            "trade_scenariomeasurerate_add",
+            "trade_scenariomeasurerate_delete",
+            "trade_exposuremeasurefigure_add",
+            "trade_exposuremeasurefigure_delete",
             "outreach_priorityweights_add",
             "outreach_priorityweights_delete",
             "contacts_influenceweights_add",
@@ -137,6 +142,9 @@ RULES: list[Rule] = [
     Rule("url:trade:scenario-list", ("GET",), signed_in(200)),
     Rule("url:trade:scenario-compare", ("GET",), signed_in(frozenset({200, 404}))),
     Rule("url:trade:release-list", ("GET",), signed_in(200)),
+    Rule("url:trade:tariff-timeline", ("GET",), signed_in(200)),
+    # Leads correct measures; the sample slug names none, so a Lead gets 404.
+    Rule("url:trade:tariff-measure-edit", ("GET", "POST"), by_role(LOGIN, 403, 403, 404, 404)),
     # --- contacts pages: Viewers read; Officers add and edit what they own; Leads merge ----------
     Rule("url:contacts:person-list", ("GET",), signed_in(200)),
     Rule("url:contacts:search", ("GET",), signed_in(200)),
@@ -200,6 +208,8 @@ RULES: list[Rule] = [
     Rule("api:/api/states/", ("GET",), from_role("viewer", 200)),
     Rule("api:/api/states/{code}/*", ("GET",), from_role("viewer", 404), kwargs={"code": "ZZ"}),
     Rule("api:/api/scenarios/", ("GET",), from_role("viewer", 200)),
+    Rule("api:/api/tariff-measures/", ("GET",), from_role("viewer", 200)),
+    Rule("api:/api/tariff-measures/{slug}/", ("GET",), from_role("viewer", 404), kwargs={"slug": "no-such-measure"}),
     # No scenario exists in this empty database: the exposure list says so with a 404.
     Rule("api:/api/exposure/", ("GET",), from_role("viewer", 404)),
     Rule("api:/api/data-releases/", ("GET",), from_role("viewer", 200)),
