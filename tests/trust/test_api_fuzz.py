@@ -42,6 +42,8 @@ from tests.outreach.factories import (
     StateFactory,
 )
 from tests.trade.factories import DataReleaseFactory, TradeFlowFactory
+from trade.choices import MeasureAuthority, MeasureSide, MeasureStatus, UsmcaTreatment
+from trade.models import TariffMeasure
 
 MAX_EXAMPLES = 8
 FORM_EXAMPLES = 4  # per form encoding of each write: the body rules are the JSON ones, seen already
@@ -110,6 +112,12 @@ def seeded(fuzz_officer) -> dict[str, object]:
     TradeFlowFactory(state=state, release=release)
     figure = ExposureFigureFactory(state=state)
     packet = PacketFactory(state=state)
+    measure = TariffMeasure.objects.create(
+        slug="synthetic-measure", family="synthetic-measure", side=MeasureSide.US,
+        authority=MeasureAuthority.SECTION_232, title="Synthetic measure", instrument="Synthetic proclamation",
+        rate="0.25", usmca_treatment=UsmcaTreatment.NOT_EXEMPT, status=MeasureStatus.HYPOTHETICAL,
+        scope_chapters={"72": "1"},
+    )  # fmt: skip
     return {
         "briefings": packet.pk,
         "campaigns": campaign.pk,
@@ -123,6 +131,7 @@ def seeded(fuzz_officer) -> dict[str, object]:
         "scenarios": figure.snapshot.scenario.slug,
         "segments": segment.pk,
         "states": state.code,
+        "tariff-measures": measure.slug,
     }
 
 

@@ -105,7 +105,7 @@ class ExposureFigureSerializer(serializers.ModelSerializer):
     scenario_version = serializers.IntegerField(source="snapshot.scenario.version")
     snapshot = serializers.IntegerField(source="snapshot_id")
     base_year = serializers.IntegerField(source="snapshot.base_year")
-    regime_date = serializers.DateField(source="snapshot.regime_date", default=None)
+    regime_date = serializers.DateField(source="snapshot.regime_date", default=None, allow_null=True)
     by_measure = serializers.SerializerMethodField()
 
     class Meta:
@@ -145,7 +145,7 @@ class TariffMeasureSerializer(serializers.ModelSerializer):
     effective_from, effective_to, status, source_url, verified_on, scope."""
 
     scope = serializers.SerializerMethodField()
-    pillar = serializers.CharField(source="pillar.code", default=None)
+    pillar = serializers.CharField(source="pillar.code", default=None, allow_null=True, read_only=True)
 
     class Meta:
         model = TariffMeasure
