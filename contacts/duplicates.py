@@ -205,21 +205,53 @@ def person_duplicate_pairs(*, limit: int = 200) -> list[DuplicatePair]:
 def organization_duplicates_for(
     *, name: str, website: str = "", exclude_pk: int | None = None
 ) -> list[DuplicateCandidate]:
-    key = organization_name_key(name)
-    domain = _domain(website)
-    query = Q(name_key=key) if key else Q(pk__in=[])
-    if domain:
-        query |= Q(website__icontains=domain)
-    candidates = []
-    for organization in Organization.objects.filter(query).exclude(pk=exclude_pk or 0):
-        candidate = DuplicateCandidate(organization)
-        if key and organization.name_key == key:
-            candidate.add(SCORE_ORG_NAME, "same name")
-        if domain and _domain(organization.website) == domain:
-            candidate.add(SCORE_ORG_WEBSITE, f"same website ({domain})")
-        if candidate.reasons:
-            candidates.append(candidate)
-    return sorted(candidates, key=lambda c: (-c.score, c.record.pk))
+    """Existing organizations that look like the one described (same name key or same website domain)."""
+    return OrganizationDuplicateIndex([(name, website)]).candidates(name=name, website=website, exclude_pk=exclude_pk)
+
+
+class OrganizationDuplicateIndex:
+    """The existing organizations that could match any of many (name, website) pairs, read at once.
+
+    A spreadsheet preview checks every row; one query per row (a substring match on websites) grew
+    with the file. The index reads the same-name organizations in one query and the same-website ones
+    in one query per `DOMAIN_BATCH` domains; `candidates` then answers each row in memory.
+    """
+
+    DOMAIN_BATCH = 500
+
+    def __init__(self, descriptions: Iterable[tuple[str, str]]):
+        descriptions = list(descriptions)
+        keys = {organization_name_key(name) for name, _website in descriptions} - {""}
+        domains = sorted({_domain(website) for _name, website in descriptions} - {""})
+        self.by_key: dict[str, list[Organization]] = defaultdict(list)
+        self.by_domain: dict[str, list[Organization]] = defaultdict(list)
+        found: dict[int, Organization] = {}
+        if keys:
+            found.update((o.pk, o) for o in Organization.objects.filter(name_key__in=keys))
+        for start in range(0, len(domains), self.DOMAIN_BATCH):
+            query = Q(pk__in=[])
+            for domain in domains[start : start + self.DOMAIN_BATCH]:
+                query |= Q(website__icontains=domain)
+            found.update((o.pk, o) for o in Organization.objects.filter(query))
+        for organization in sorted(found.values(), key=lambda o: o.pk):
+            self.by_key[organization.name_key].append(organization)
+            if organization.website:
+                self.by_domain[_domain(organization.website)].append(organization)
+
+    def candidates(self, *, name: str, website: str = "", exclude_pk: int | None = None) -> list[DuplicateCandidate]:
+        key, domain = organization_name_key(name), _domain(website)
+        candidates: dict[int, DuplicateCandidate] = {}
+        if key:
+            for organization in self.by_key.get(key, ()):
+                candidate = candidates.setdefault(organization.pk, DuplicateCandidate(organization))
+                candidate.add(SCORE_ORG_NAME, "same name")
+        if domain:
+            for organization in self.by_domain.get(domain, ()):
+                candidates.setdefault(organization.pk, DuplicateCandidate(organization)).add(
+                    SCORE_ORG_WEBSITE, f"same website ({domain})"
+                )
+        found = [c for pk, c in candidates.items() if pk != exclude_pk]
+        return sorted(found, key=lambda c: (-c.score, c.record.pk))
 
 
 def organization_duplicate_pairs(*, limit: int = 200) -> list[DuplicatePair]:

@@ -37,7 +37,7 @@ from contacts.choices import (
     RecordSource,
     Stance,
 )
-from contacts.duplicates import PersonDescription, PersonDuplicateIndex, organization_duplicates_for
+from contacts.duplicates import OrganizationDuplicateIndex, PersonDescription, PersonDuplicateIndex
 from contacts.models import ContactPoint, Organization, Person, Position, SpreadsheetImport
 from contacts.normalize import email_key, organization_name_key
 from contacts.ownership import staff_changes_mark
@@ -150,6 +150,8 @@ class RowPlan:
     title_change: dict[str, str] = field(default_factory=dict)
     # The user's answer in the preview for a row matched by name: "match:<id>" or "new".
     match_choice: str = ""
+    # (name, website) of a new organization, checked against existing ones for the whole file at once.
+    organization_check: tuple[str, str] | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -381,9 +383,19 @@ def _plan_organization(number: int, data: dict[str, str], lookups: _Lookups, use
         if not can_edit_organization(user, match):
             plan.errors.append(f"Matches {match} by {matched_by}, which your role cannot edit.")
     elif name:
-        for candidate in organization_duplicates_for(name=name, website=website)[:3]:
-            plan.warnings.append(f"Possible duplicate of {candidate.record} ({'; '.join(candidate.reasons)}).")
+        # Checked for the whole file at once in `_warn_organization_duplicates`.
+        plan.organization_check = (name, website)
     return plan
+
+
+def _warn_organization_duplicates(plans: list[RowPlan]) -> None:
+    """Possible duplicates of every new organization in the file, from one index (not a query per row)."""
+    checks = [plan for plan in plans if plan.organization_check is not None]
+    index = OrganizationDuplicateIndex(plan.organization_check for plan in checks)
+    for plan in checks:
+        name, website = plan.organization_check
+        for candidate in index.candidates(name=name, website=website)[:MAX_CANDIDATES]:
+            plan.warnings.append(f"Possible duplicate of {candidate.record} ({'; '.join(candidate.reasons)}).")
 
 
 def build_plans(
@@ -401,6 +413,8 @@ def build_plans(
     plans = [planner(number, data, lookups, user, choices.get(number, "")) for number, data in rows]
     if kind == ImportKind.PEOPLE:
         _match_by_name(plans, user)
+    else:
+        _warn_organization_duplicates(plans)
     seen: dict[tuple[str, str], int] = {}
     for plan in plans:
         for key_name in ("external_id", "email"):

@@ -77,7 +77,7 @@ def test_officer_calls_the_top_person_and_follows_up(page, make_user, login, sho
     shot(page, "2-person-page")
     page.get_by_role("link", name="Log an interaction").first.click()
     page.wait_for_url("**/interactions/new/?person=*")
-    assert page.get_by_label("People").evaluate("el => Array.from(el.selectedOptions).map(o => o.value)") == [
+    assert page.locator("#id_people").evaluate("el => Array.from(el.selectedOptions).map(o => o.value)") == [
         str(top.pk)
     ]
     page.get_by_label("Kind").select_option("call")

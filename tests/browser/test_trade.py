@@ -93,7 +93,7 @@ def test_states_state_and_scenario_pages(page, make_user, login, shot, trade_dat
     ranking = page.get_by_role("table", name="States ranked by US duty cost plus counter-duty")
     first = ranking.get_by_role("row").nth(1)
     assert first.get_by_role("cell").first.inner_text() == "1"
-    assert "Base year 2023 (12 months" in page.get_by_role("region", name="US 25% / 10% energy").inner_text()
+    assert "Base year 2023 (12 months" in page.get_by_role("region", name="In force today").inner_text()
     shot(page, "1-states")
 
     page.get_by_label("Colour the map by").select_option("jobs_at_risk_central")
@@ -112,7 +112,7 @@ def test_states_state_and_scenario_pages(page, make_user, login, shot, trade_dat
     years = page.get_by_role("table", name="Trade with Canada by year, US$ millions")
     assert years.get_by_role("row", name="2024").inner_text().split("\t")[1:3] == ["23,299.2", "44,812.6"]
     scenarios = page.get_by_role("table", name="Current snapshot of each scenario")
-    assert scenarios.get_by_role("row").count() == 5  # header + 4 bundled scenarios
+    assert scenarios.get_by_role("row").count() == 12  # header + 11 bundled scenarios (4 historical, 7 regimes)
     assert page.get_by_role("table", name="Trade by pillar, 2023").get_by_role("row").count() == 8
     assert page.get_by_text("partial-chapter approximation").first.is_visible()
     assert page.get_by_role("table", name="The ten largest HS chapters").get_by_role("row").count() == 11
@@ -129,7 +129,7 @@ def test_states_state_and_scenario_pages(page, make_user, login, shot, trade_dat
     shot(page, "4-michigan-2015")
 
     page.goto("/scenarios/")
-    assert page.get_by_role("heading", level=2).count() == 4
+    assert page.get_by_role("heading", level=2).count() == 11  # one per bundled scenario
     assert page.get_by_role("table", name="Canada's 2025 counter-tariffs: rates by HS chapter or pillar").count() == 1
     shot(page, "5-scenarios")
 

@@ -15,7 +15,7 @@ from contacts.spreadsheets import (
     spreadsheet_upload,
 )
 from core.errors import DomainValidationError
-from tests.contacts.factories import ContactPointFactory, PersonFactory
+from tests.contacts.factories import ContactPointFactory, OrganizationFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db(transaction=False)
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -120,6 +120,26 @@ def test_preview_queries_do_not_grow_with_rows(lead, reference_data, django_asse
     with django_assert_max_num_queries(len(few.captured_queries)):
         large = build_plans(kind=ImportKind.PEOPLE, rows=rows(200), user=lead)
     duplicate = "Possible duplicate of Ann0 Synthetic-0 (same name and state (MI))."
+    assert small[0].warnings == large[0].warnings == [duplicate]
+    assert [plan.warnings for plan in large[1:]] == [[]] * 199
+
+
+def test_organization_preview_queries_do_not_grow_with_rows(lead, reference_data, django_assert_max_num_queries):
+    """Same-name and same-website look-ups for an organization file are read once per file, not per row."""
+    from contacts.spreadsheets import build_plans, read_rows
+
+    OrganizationFactory(name="Works Zero Holdings", website="https://works0.example.invalid/about")
+
+    def rows(n):
+        lines = ["name,type,website,hq_state"]
+        lines += [f"Synthetic Works {i},company,https://works{i}.example.invalid,MI" for i in range(n)]
+        return read_rows(content="\n".join(lines).encode(), filename="o.csv")
+
+    with django_assert_max_num_queries(12) as few:
+        small = build_plans(kind=ImportKind.ORGANIZATIONS, rows=rows(3), user=lead)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        large = build_plans(kind=ImportKind.ORGANIZATIONS, rows=rows(200), user=lead)
+    duplicate = "Possible duplicate of Works Zero Holdings (same website (works0.example.invalid))."
     assert small[0].warnings == large[0].warnings == [duplicate]
     assert [plan.warnings for plan in large[1:]] == [[]] * 199
 
