@@ -115,6 +115,8 @@ def _detail_year(request, years: list[dict], default: int | None) -> dict | None
 @role_required()
 def state_detail(request, code: str):
     state = get_object_or_404(State, code=code.upper())
+    if not state.is_pseudo and not selectors.state_has_trade_figures(state=state):
+        return render(request, "trade/state_detail.html", {"state": state, "no_figures": True})
     series = selectors.trade_series_for_state(state=state)
     recent = series[-15:]
     scenarios = selectors.exposure_by_scenario_for_state(state=state)

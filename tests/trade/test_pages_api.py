@@ -195,3 +195,12 @@ def test_scenario_rates_schema_says_chapter_and_pillar_may_be_null(api_for, view
     ]
     assert properties["pillar"] == {"type": "string", "nullable": True, "readOnly": True}
     assert properties["hs_chapter"] == {"type": "string", "nullable": True, "readOnly": True}
+
+
+def test_puerto_rico_page_says_why_there_are_no_figures_instead_of_zeros(client_for, viewer):
+    _world(1)
+    StateFactory(code="PR", name="Puerto Rico")
+    body = client_for(viewer).get("/states/PR/").content.decode()
+    assert "No trade figures for this jurisdiction" in body
+    assert "cover the 50 states and the District of Columbia" in body
+    assert "Exposure under each scenario" not in body and "<svg" not in body
