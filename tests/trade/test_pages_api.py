@@ -204,3 +204,13 @@ def test_puerto_rico_page_says_why_there_are_no_figures_instead_of_zeros(client_
     assert "No trade figures for this jurisdiction" in body
     assert "cover the 50 states and the District of Columbia" in body
     assert "Exposure under each scenario" not in body and "<svg" not in body
+
+
+def test_every_state_page_with_figures_says_bts_counts_origin_of_movement_without_unverified_numbers(
+    client_for, viewer
+):
+    states, _scenario = _world(1)
+    body = client_for(viewer).get(f"/states/{states[0].code}/").content.decode()
+    assert 'id="origin-footnote"' in body
+    assert "BTS counts the state of origin of movement" in body
+    assert "26 %" not in body and "7.5" not in body
