@@ -72,6 +72,8 @@ def state_list(request):
     labels = {code: f"{f.state.name}: {fmt(values[code])} {unit}" for f in figures if (code := f.state.code) in values}
     links = {f.state.code: reverse("trade:state-detail", args=[f.state.code]) for f in figures}
     snapshot = figures[0].snapshot if figures else None
+    if measure.endswith("_share_of_gdp") and snapshot is not None and snapshot.gdp_share_years:
+        unit = f"{unit}, {snapshot.gdp_share_years}"
     title = _("%(measure)s by state (%(unit)s), %(scenario)s") % {
         "measure": MEASURES[measure],
         "unit": unit,

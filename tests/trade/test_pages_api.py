@@ -214,3 +214,29 @@ def test_every_state_page_with_figures_says_bts_counts_origin_of_movement_withou
     assert 'id="origin-footnote"' in body
     assert "BTS counts the state of origin of movement" in body
     assert "26 %" not in body and "7.5" not in body
+
+
+def test_share_of_gdp_says_it_combines_base_year_trade_with_the_2022_gdp(client_for, api_for, viewer):
+    from trade.models import StateEconomics
+
+    state = StateFactory(code="AA")
+    StateEconomics.objects.create(state=state, year=2022, gdp_usd=10**12, population=1, source="test")
+    _states, scenario = _world(1)
+    snapshot = scenario.snapshots.get(is_current=True)
+    assert snapshot.gdp_year == 2022 and snapshot.assumptions["gdp_year"] == 2022
+    assert str(snapshot.gdp_share_years) == "2023 trade ÷ 2022 GDP"
+    client = client_for(viewer)
+    assert "2023 trade ÷ 2022 GDP" in client.get("/states/").content.decode()
+    assert "2023 trade ÷ 2022 GDP" in client.get("/states/?measure=duty_cost_share_of_gdp").content.decode()
+    row = api_for(viewer).get("/api/exposure/", {"scenario": "test"}).json()["results"][0]
+    assert (row["base_year"], row["gdp_year"]) == (2023, 2022)
+
+
+def test_gdp_year_of_a_snapshot_built_before_it_was_recorded_is_read_from_its_check():
+    from trade.models import ExposureSnapshot
+
+    snapshot = ExposureSnapshot(
+        base_year=2024, checks=[{"name": "GDP year", "ok": True, "detail": "state GDP of 2022 used for shares"}]
+    )
+    assert snapshot.gdp_year == 2022
+    assert ExposureSnapshot(base_year=2022, assumptions={"gdp_year": 2022}).gdp_share_years == "2022 trade and GDP"
