@@ -118,7 +118,9 @@ def _detail_year(request, years: list[dict], default: int | None) -> dict | None
 def state_detail(request, code: str):
     state = get_object_or_404(State, code=code.upper())
     if not state.is_pseudo and not selectors.state_has_trade_figures(state=state):
-        return render(request, "trade/state_detail.html", {"state": state, "no_figures": True})
+        # Before any import every page is empty: only say the state is outside BTS's files once others have figures.
+        context = {"state": state, "no_figures": True, "nothing_imported": not selectors.trade_figures_exist()}
+        return render(request, "trade/state_detail.html", context)
     series = selectors.trade_series_for_state(state=state)
     recent = series[-15:]
     scenarios = selectors.exposure_by_scenario_for_state(state=state)

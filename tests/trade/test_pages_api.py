@@ -240,3 +240,10 @@ def test_gdp_year_of_a_snapshot_built_before_it_was_recorded_is_read_from_its_ch
     )
     assert snapshot.gdp_year == 2022
     assert ExposureSnapshot(base_year=2022, assumptions={"gdp_year": 2022}).gdp_share_years == "2022 trade and GDP"
+
+
+def test_a_state_page_before_any_import_does_not_claim_the_state_is_outside_bts(client_for, viewer):
+    StateFactory(code="MI", name="Michigan")
+    body = client_for(viewer).get("/states/MI/").content.decode()
+    assert "No trade figures have been imported yet." in body
+    assert "is not in those files" not in body
