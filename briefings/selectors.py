@@ -224,6 +224,9 @@ def exposure_for_state(*, state: State, scenario: TariffScenario | None) -> dict
         "base_year": snapshot.base_year,
         "base_months": snapshot.base_months,
         "partial": snapshot.base_months < 12,
+        # Shares of GDP divide base-year trade by the GDP of this year (the nearest held); printed with them.
+        "gdp_year": snapshot.gdp_year,
+        "gdp_share_years": str(snapshot.gdp_share_years),
         "release_ids": list(snapshot.releases.values_list("pk", flat=True)),
         "total": _figure_dict(total),
         "rank_of": states_ranked,

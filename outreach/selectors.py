@@ -35,7 +35,12 @@ from core.roles import Role, has_role
 from outreach.choices import FollowUpStatus, TargetStatus
 from outreach.models import Campaign, CampaignTarget, FollowUp, Interaction, PriorityWeights
 from trade.models import State
-from trade.selectors import exposure_state_values, scenario_default, scenario_get
+from trade.selectors import (
+    exposure_state_values,
+    jobs_supported_by_exports_to_canada,
+    scenario_default,
+    scenario_get,
+)
 
 # A state's exposure: the US duty paid on imports from Canada plus Canada's counter-duties on the
 # state's exports, the same measure trade ranks states by.
@@ -270,6 +275,33 @@ def state_exposure_ranks(*, scenario, pillar=None) -> dict[int, int]:
     by_state = _exposure_by_state(scenario=scenario, pillar=pillar)
     ordered = sorted((value, pk) for pk, value in by_state.items() if value > 0)
     return {pk: rank for rank, (_value, pk) in enumerate(reversed(ordered), start=1)}
+
+
+DASHBOARD_JOB_STATES = 5
+
+
+def jobs_supported_for_dashboard(*, user, scenario, limit: int = DASHBOARD_JOB_STATES) -> dict:
+    """Jobs supported by exports to Canada for the user's states (states of the people they own), else
+    for the states most exposed under the scenario. Each figure comes from the state page's selector,
+    so the dashboard and the state page always agree; states without a figure are left out.
+
+    {"basis": "mine" | "top" | None, "rows": [{"state", "jobs"}]}.
+    """
+    mine = list(State.objects.filter(people__owner=user).distinct().order_by("name")[:limit])
+    basis = "mine" if mine else None
+    states = mine
+    if not states and scenario is not None:
+        ranks = state_exposure_ranks(scenario=scenario)
+        top = sorted(ranks, key=ranks.get)[:limit]
+        by_id = State.objects.in_bulk(top)
+        states = [by_id[pk] for pk in top if pk in by_id]
+        basis = "top" if states else None
+    rows = []
+    for state in states:
+        jobs = jobs_supported_by_exports_to_canada(state=state)
+        if jobs is not None:
+            rows.append({"state": state, "jobs": jobs})
+    return {"basis": basis if rows else None, "rows": rows}
 
 
 def _ordinal(number: int) -> str:

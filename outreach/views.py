@@ -89,6 +89,7 @@ class DashboardView(RoleRequiredMixin, TemplateView):
                 Interaction.objects.visible_to(user).filter(occurred_at__lte=timezone.now()).with_list_relations()[:8]
             ),
             "coverage_map": coverage_map_svg(rows=coverage),
+            "jobs_supported": selectors.jobs_supported_for_dashboard(user=user, scenario=scenario),
             "can_log": has_role(user, Role.OFFICER),
         }
 

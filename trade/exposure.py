@@ -418,6 +418,7 @@ def _build(*, scenario: TariffScenario, year: int, trigger: str, today: datetime
     snapshot.status = SnapshotStatus.READY
     snapshot.is_current = True
     snapshot.checks = checks
+    snapshot.assumptions = {**(snapshot.assumptions or {}), "gdp_year": gdp_year}
     snapshot.figure_count = len(totals) + len(pillars) + len(chapters)
     snapshot.finished_at = timezone.now()
     snapshot.save()

@@ -71,6 +71,16 @@ class ParseResult:
     rows_read: int = 0
     rows_rejected: int = 0
     is_national: bool = False
+    # Valid rows deliberately left out (e.g. Mexico in a TransBorder file), by reason; not errors.
+    skipped: dict[str, int] = field(default_factory=dict)
+
+    def skip(self, reason: str) -> None:
+        self.skipped[reason] = self.skipped.get(reason, 0) + 1
+
+    @property
+    def rows_kept(self) -> int:
+        """Rows that went into the figures: read, less rejected, less skipped."""
+        return self.rows_read - self.rows_rejected - sum(self.skipped.values())
 
     def reject(self, row: int, message: str) -> None:
         self.rows_rejected += 1
@@ -94,6 +104,8 @@ class ParseResult:
                 {"year": year, "flow": flow, "value_usd": value} for (year, flow), value in sorted(totals.items())
             ],
             "months": {str(year): sorted(found) for year, found in sorted(months.items())},
+            "rows_kept": self.rows_kept,
+            "skipped": dict(sorted(self.skipped.items())),
         }
 
 
@@ -330,7 +342,7 @@ def parse_bts_national_hs2(content: bytes, reference: Reference) -> ParseResult:
 def parse_bts_dot2(content: bytes, reference: Reference) -> ParseResult:
     """The raw BTS TransBorder monthly DOT2 file: keeps Canada (COUNTRY 1220) and sums transport modes,
     provinces, DF and CONTCODE into state × HS chapter × month. Mexican rows are validated for their
-    country code and skipped; they are not counted as rejected.
+    country code and skipped (counted under `skipped`); they are not counted as rejected.
     """
     header, reader = _csv_rows(decode(content), required=DOT2_HEADER)
     result = ParseResult()
@@ -345,6 +357,7 @@ def parse_bts_dot2(content: bytes, reference: Reference) -> ParseResult:
             if country not in TRANSBORDER_COUNTRIES:
                 raise ValueError(f"unknown country code {row['COUNTRY']!r} (TransBorder: 1220 Canada, 2010 Mexico)")
             if country != CANADA:
+                result.skip("not Canada (Mexico)")
                 continue
             if row["TRDTYPE"].strip() not in DOT2_TRDTYPE:
                 raise ValueError(f"unknown TRDTYPE {row['TRDTYPE']!r} (1 export, 2 import)")

@@ -117,6 +117,17 @@ def exposure_by_scenario_for_state(*, state: State) -> list[dict]:
     return [{"scenario": figure.snapshot.scenario, "snapshot": figure.snapshot, "figure": figure} for figure in figures]
 
 
+def state_has_trade_figures(*, state: State) -> bool:
+    """Whether any trade figure exists for the state. Puerto Rico is in the state list (FIPS reference)
+    but not in BTS TransBorder's state files, so it has none; its page must say so, not show zeros."""
+    return TradeFlow.objects.filter(state=state).exists()
+
+
+def trade_figures_exist() -> bool:
+    """Whether any trade file has been imported: before that, an empty state page proves nothing."""
+    return TradeFlow.objects.exists()
+
+
 def trade_series_for_state(*, state: State, first_year: int | None = None) -> list[dict]:
     """Annual exports and imports with Canada (all goods) by year. `partial` marks years with fewer than
     12 months where the figure is summed from monthly detail (annual-total rows are full years)."""

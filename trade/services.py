@@ -202,7 +202,7 @@ def trade_file_import(
         status=status,
         result=result,
         release=release,
-        rows_imported=result.rows_read - result.rows_rejected,
+        rows_imported=result.rows_kept,
         message=f"Stored {len(result.records)} figure(s) as release #{release.pk}.",
     )
 

@@ -72,6 +72,8 @@ def state_list(request):
     labels = {code: f"{f.state.name}: {fmt(values[code])} {unit}" for f in figures if (code := f.state.code) in values}
     links = {f.state.code: reverse("trade:state-detail", args=[f.state.code]) for f in figures}
     snapshot = figures[0].snapshot if figures else None
+    if measure.endswith("_share_of_gdp") and snapshot is not None and snapshot.gdp_share_years:
+        unit = f"{unit}, {snapshot.gdp_share_years}"
     title = _("%(measure)s by state (%(unit)s), %(scenario)s") % {
         "measure": MEASURES[measure],
         "unit": unit,
@@ -115,6 +117,10 @@ def _detail_year(request, years: list[dict], default: int | None) -> dict | None
 @role_required()
 def state_detail(request, code: str):
     state = get_object_or_404(State, code=code.upper())
+    if not state.is_pseudo and not selectors.state_has_trade_figures(state=state):
+        # Before any import every page is empty: only say the state is outside BTS's files once others have figures.
+        context = {"state": state, "no_figures": True, "nothing_imported": not selectors.trade_figures_exist()}
+        return render(request, "trade/state_detail.html", context)
     series = selectors.trade_series_for_state(state=state)
     recent = series[-15:]
     scenarios = selectors.exposure_by_scenario_for_state(state=state)

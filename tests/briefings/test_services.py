@@ -231,3 +231,15 @@ def test_a_pdf_left_by_a_killed_attempt_is_written_over_not_beside(reference_dat
     assert packet.pdf.name == name
     assert len(PdfReader(io.BytesIO(leftover.read_bytes())).pages) >= 1
     assert [path.name for path in leftover.parent.iterdir()] == [leftover.name]
+
+
+def test_packet_share_of_gdp_says_which_years_of_trade_and_gdp_it_combines(
+    reference_data, state_trade, officer, request_packet
+):
+    import re
+
+    state_trade("MI", scenarios=True)
+    packet = request_packet(target_kind=TargetKind.STATE, target=State.objects.get(code="MI"), actor=officer)
+    label = re.search(r"two-way trade, share of state GDP \(([^)]*)\)", packet.html)
+    assert label is not None, "the share of GDP is printed without its years"
+    assert re.fullmatch(r"\d{4} trade ÷ 2022 GDP|2022 trade and GDP", label.group(1))

@@ -368,3 +368,40 @@ def test_my_follow_ups_are_paginated_overdue_first_with_totals(client_for, offic
         [],
     )
     assert "Nothing overdue." not in second.content.decode()
+
+
+def test_dashboard_shows_jobs_supported_by_exports_to_canada_for_my_states_with_year_and_source(client_for, officer):
+    from tests.trade.factories import TariffScenarioFactory, TradeFlowFactory
+    from trade.selectors import jobs_supported_by_exports_to_canada
+
+    ohio = StateFactory(code="OH", name="Ohio")
+    TariffScenarioFactory(is_default=True, jobs_source="Ratio source (test).")
+    TradeFlowFactory(state=ohio, flow="export", year=2023, value_usd=2_000_000_000)
+    SyntheticPersonFactory(states=[ohio], owner=officer)
+    response = client_for(officer).get("/")
+    jobs = response.context["jobs_supported"]
+    assert jobs["basis"] == "mine"
+    assert jobs["rows"] == [{"state": ohio, "jobs": jobs_supported_by_exports_to_canada(state=ohio)}]
+    html = response.content.decode()
+    assert "Jobs supported by exports to Canada" in html
+    assert "11,488" in html and "2023" in html and "Ratio source (test)." in html
+
+
+def test_dashboard_jobs_fall_back_to_the_most_exposed_states_when_i_own_nobody(client_for, officer):
+    from decimal import Decimal
+
+    from tests.trade.factories import HSChapterFactory, TariffScenarioFactory, TradeFlowFactory
+    from trade.exposure import exposure_refresh
+
+    chapter = HSChapterFactory(code="87")
+    scenario = TariffScenarioFactory(is_default=True, default_ca_rate=Decimal("0.1"))
+    states = [StateFactory(code="OH", name="Ohio"), StateFactory(code="VT", name="Vermont")]
+    for state, value in zip(states, (5000, 500), strict=True):
+        for month in range(1, 13):
+            for flow in ("import", "export"):
+                TradeFlowFactory(state=state, hs_chapter=chapter, month=month, flow=flow, value_usd=value)
+    exposure_refresh(scenario=scenario, base_year=2023)
+    jobs = client_for(officer).get("/").context["jobs_supported"]
+    assert jobs["basis"] == "top"
+    assert [row["state"] for row in jobs["rows"]] == states
+    assert all(row["jobs"]["year"] == 2023 for row in jobs["rows"])

@@ -295,3 +295,51 @@ def test_state_hs2_annual_rejects_partial_years_with_the_reason():
     skipped = _import(text, format=ImportFormat.BTS_STATE_HS2_ANNUAL, skip_invalid=True)
     assert skipped.status == ImportStatus.PARTIAL
     assert list(TradeFlow.objects.values_list("year", "value_usd")) == [(2023, 1000)]
+
+
+def test_import_trade_command_counts_rows_kept_and_skipped_by_reason(tmp_path):
+    path = tmp_path / "dot2.csv"
+    path.write_text(
+        DOT2_HEADER + "1,VT,44,5,,XQ,1220,100,0,0,1,X,01,2015\n"
+        "1,VT,44,5,CM,,2010,999,0,0,1,0,01,2015\n"
+        "1,ZZ,44,5,,XQ,1220,100,0,0,1,X,01,2015\n"
+    )
+    out = io.StringIO()
+    call_command("import_trade", str(path), "--format", "bts-dot2", "--skip-invalid", stdout=out)
+    assert "Rows read 3, kept (Canada) 1, skipped 2 (1 not Canada (Mexico), 1 invalid)." in out.getvalue()
+    run = ImportRun.objects.get()
+    assert run.rows_imported == 1
+    assert run.summary["skipped"] == {"not Canada (Mexico)": 1}
+
+
+def test_import_trade_command_release_date_sets_the_vintage_that_decides_which_release_wins(tmp_path):
+    newer = tmp_path / "newer.csv"
+    newer.write_text(ANNUAL_HEADER + "2024,MI,Michigan,export,110\n")
+    older = tmp_path / "older.csv"
+    older.write_text(ANNUAL_HEADER + "2024,MI,Michigan,export,100\n")
+    call_command(
+        "import_trade",
+        str(newer),
+        "--format",
+        "bts-annual",
+        "--release-date",
+        "2025-06-01",
+        "--vintage",
+        "2024 annual, revised",
+        stdout=io.StringIO(),
+    )
+    out = io.StringIO()
+    # Imported later but published earlier: with its own release date it must not displace the revision.
+    call_command("import_trade", str(older), "--format", "bts-annual", "--release-date", "2025-02-01", stdout=out)
+    assert "vintage date 2025-02-01" in out.getvalue()
+    revised = DataRelease.objects.get(title="2024 annual, revised")
+    assert revised.vintage_date == datetime.date(2025, 6, 1)
+    assert list(TradeFlow.objects.effective().values_list("value_usd", flat=True)) == [110]
+
+
+def test_import_trade_command_refuses_a_bad_release_date(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_text(ANNUAL_HEADER + "2024,MI,Michigan,export,1\n")
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command("import_trade", str(path), "--format", "bts-annual", "--release-date", "1/6/2025")
+    _assert_nothing_written()

@@ -195,3 +195,55 @@ def test_scenario_rates_schema_says_chapter_and_pillar_may_be_null(api_for, view
     ]
     assert properties["pillar"] == {"type": "string", "nullable": True, "readOnly": True}
     assert properties["hs_chapter"] == {"type": "string", "nullable": True, "readOnly": True}
+
+
+def test_puerto_rico_page_says_why_there_are_no_figures_instead_of_zeros(client_for, viewer):
+    _world(1)
+    StateFactory(code="PR", name="Puerto Rico")
+    body = client_for(viewer).get("/states/PR/").content.decode()
+    assert "No trade figures for this jurisdiction" in body
+    assert "cover the 50 states and the District of Columbia" in body
+    assert "Exposure under each scenario" not in body and "<svg" not in body
+
+
+def test_every_state_page_with_figures_says_bts_counts_origin_of_movement_without_unverified_numbers(
+    client_for, viewer
+):
+    states, _scenario = _world(1)
+    body = client_for(viewer).get(f"/states/{states[0].code}/").content.decode()
+    assert 'id="origin-footnote"' in body
+    assert "BTS counts the state of origin of movement" in body
+    assert "26 %" not in body and "7.5" not in body
+
+
+def test_share_of_gdp_says_it_combines_base_year_trade_with_the_2022_gdp(client_for, api_for, viewer):
+    from trade.models import StateEconomics
+
+    state = StateFactory(code="AA")
+    StateEconomics.objects.create(state=state, year=2022, gdp_usd=10**12, population=1, source="test")
+    _states, scenario = _world(1)
+    snapshot = scenario.snapshots.get(is_current=True)
+    assert snapshot.gdp_year == 2022 and snapshot.assumptions["gdp_year"] == 2022
+    assert str(snapshot.gdp_share_years) == "2023 trade ÷ 2022 GDP"
+    client = client_for(viewer)
+    assert "2023 trade ÷ 2022 GDP" in client.get("/states/").content.decode()
+    assert "2023 trade ÷ 2022 GDP" in client.get("/states/?measure=duty_cost_share_of_gdp").content.decode()
+    row = api_for(viewer).get("/api/exposure/", {"scenario": "test"}).json()["results"][0]
+    assert (row["base_year"], row["gdp_year"]) == (2023, 2022)
+
+
+def test_gdp_year_of_a_snapshot_built_before_it_was_recorded_is_read_from_its_check():
+    from trade.models import ExposureSnapshot
+
+    snapshot = ExposureSnapshot(
+        base_year=2024, checks=[{"name": "GDP year", "ok": True, "detail": "state GDP of 2022 used for shares"}]
+    )
+    assert snapshot.gdp_year == 2022
+    assert ExposureSnapshot(base_year=2022, assumptions={"gdp_year": 2022}).gdp_share_years == "2022 trade and GDP"
+
+
+def test_a_state_page_before_any_import_does_not_claim_the_state_is_outside_bts(client_for, viewer):
+    StateFactory(code="MI", name="Michigan")
+    body = client_for(viewer).get("/states/MI/").content.decode()
+    assert "No trade figures have been imported yet." in body
+    assert "is not in those files" not in body

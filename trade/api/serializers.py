@@ -105,6 +105,8 @@ class ExposureFigureSerializer(serializers.ModelSerializer):
     scenario_version = serializers.IntegerField(source="snapshot.scenario.version")
     snapshot = serializers.IntegerField(source="snapshot_id")
     base_year = serializers.IntegerField(source="snapshot.base_year")
+    # The shares of GDP divide base-year trade by this year's GDP (the nearest held; bundled: 2022).
+    gdp_year = serializers.IntegerField(source="snapshot.gdp_year", default=None, allow_null=True, read_only=True)
     regime_date = serializers.DateField(source="snapshot.regime_date", default=None, allow_null=True)
     by_measure = serializers.SerializerMethodField()
 
@@ -130,6 +132,7 @@ class ExposureFigureSerializer(serializers.ModelSerializer):
             "jobs_at_risk_high",
             "two_way_trade_share_of_gdp",
             "duty_cost_share_of_gdp",
+            "gdp_year",
             "regime_date",
             "by_measure",
         ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -55,6 +57,30 @@ class ExposureSnapshot(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.scenario} {self.base_year} #{self.pk} ({self.status})"
+
+    @property
+    def gdp_year(self) -> int | None:
+        """The year of the state GDP the shares of GDP divide by: the base year's or the nearest one held
+        (the bundled GDP is 2022), so a page can say which years a share combines. Snapshots built before
+        the year was recorded in the assumptions read it from their "GDP year" check."""
+        recorded = (self.assumptions or {}).get("gdp_year")
+        if recorded is not None:
+            return int(recorded)
+        for item in self.checks or []:
+            if item.get("name") == "GDP year" and item.get("ok"):
+                found = re.search(r"state GDP of (\d{4})", item.get("detail", ""))
+                if found:
+                    return int(found.group(1))
+        return None
+
+    @property
+    def gdp_share_years(self) -> str:
+        """'2023 trade ÷ 2022 GDP' (or '2022 trade and GDP'), for every label of a share of GDP."""
+        if self.gdp_year is None:
+            return ""
+        if self.gdp_year == self.base_year:
+            return _("%(year)s trade and GDP") % {"year": self.base_year}
+        return _("%(trade)s trade ÷ %(gdp)s GDP") % {"trade": self.base_year, "gdp": self.gdp_year}
 
 
 class ExposureFigure(models.Model):

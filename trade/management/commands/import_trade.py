@@ -1,10 +1,19 @@
+import dataclasses
+import datetime
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from trade.choices import ImportStatus
 from trade.importers import PARSERS
-from trade.services import trade_file_import
+from trade.services import release_info_default, trade_file_import
+
+
+def _date(value: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError as exc:
+        raise CommandError(f"Not a date (YYYY-MM-DD): {value!r}") from exc
 
 
 class Command(BaseCommand):
@@ -15,15 +24,48 @@ class Command(BaseCommand):
         parser.add_argument("--format", required=True, choices=sorted(PARSERS))
         parser.add_argument("--skip-invalid", action="store_true", help="Import the valid rows and list the others.")
         parser.add_argument("--dry-run", action="store_true", help="Validate and summarise; write no figures.")
+        parser.add_argument(
+            "--release-date",
+            help=(
+                "YYYY-MM-DD: when the source published this file. It is the release's vintage date, which decides "
+                "which release wins a cell; without it the import date is used, so give it for any older file."
+            ),
+        )
+        parser.add_argument(
+            "--vintage", help="The publisher's name for this vintage (e.g. '2024 annual, revised'); default: file name."
+        )
 
     def handle(self, *args, file: Path, format: str, skip_invalid: bool, dry_run: bool, **options):
         if not file.is_file():
             raise CommandError(f"No such file: {file}")
+        info = release_info_default(format=format, file_name=file.name)
+        if options.get("release_date"):
+            info = dataclasses.replace(info, vintage_date=_date(options["release_date"]))
+        if options.get("vintage"):
+            info = dataclasses.replace(info, title=options["vintage"][:300])
         run = trade_file_import(
-            content=file.read_bytes(), file_name=file.name, format=format, skip_invalid=skip_invalid, dry_run=dry_run
+            content=file.read_bytes(),
+            file_name=file.name,
+            format=format,
+            skip_invalid=skip_invalid,
+            dry_run=dry_run,
+            release_info=info,
         )
         self.stdout.write(f"Import run #{run.pk}: {run.get_status_display()}. {run.message}")
-        self.stdout.write(f"Rows read {run.rows_read}, imported {run.rows_imported}, rejected {run.rows_rejected}.")
+        if run.release_id and run.status != ImportStatus.UNCHANGED:
+            self.stdout.write(
+                f"Release #{run.release_id}: {run.release.title}, vintage date {run.release.vintage_date}."
+            )
+        skipped = (run.summary or {}).get("skipped", {})
+        kept = (run.summary or {}).get("rows_kept", run.rows_read - run.rows_rejected - sum(skipped.values()))
+        reasons = [f"{count} {reason}" for reason, count in skipped.items()]
+        if run.rows_rejected:
+            reasons.append(f"{run.rows_rejected} invalid")
+        self.stdout.write(
+            f"Rows read {run.rows_read}, kept (Canada) {kept}, skipped {sum(skipped.values()) + run.rows_rejected}"
+            + (f" ({', '.join(reasons)})" if reasons else "")
+            + "."
+        )
         for error in run.errors:
             row = f"row {error['row']}" if error["row"] is not None else "file"
             self.stdout.write(f"  {row}: {error['message']}")
