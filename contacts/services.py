@@ -39,13 +39,8 @@ from contacts.permissions import can_create, can_edit_organization, can_edit_per
 from contacts.selectors import clean_person_params
 from contacts.signals import public_influence_changed
 from core.concurrency import version_check
-from core.errors import ConflictError, DomainError, DomainValidationError
+from core.errors import ConflictError, DomainValidationError, PermissionDeniedError
 from core.roles import Role, has_role
-
-
-class PermissionDeniedError(DomainError):
-    code = "permission_denied"
-    status_code = 403
 
 
 def _owner_checked(*, actor, values: dict, record=None) -> dict:
