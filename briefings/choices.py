@@ -9,6 +9,19 @@ class TargetKind(models.TextChoices):
     CAMPAIGN = "campaign", _("Campaign")
 
 
+class PacketKind(models.TextChoices):
+    """Which document a packet is: its reader decides its length and what it may hold.
+
+    `leave-behind` is for the US stakeholder (at most two pages, never confidential); `brief` is for our
+    own staff before a meeting (one page first, confidential where the notes are). `full` is the long
+    packet every version before December 2026 was; stored packets keep it so their history reads true.
+    """
+
+    LEAVE_BEHIND = "leave-behind", _("Leave-behind")
+    BRIEF = "brief", _("Meeting brief")
+    FULL = "full", _("Full packet (before December 2026)")
+
+
 class PacketStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
     RUNNING = "running", _("Generating")

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from briefings.choices import PacketStatus, Section, TargetKind
+from briefings.choices import PacketKind, PacketStatus, Section, TargetKind
 from core.errors import ConflictError
 from core.models import TimeStampedModel
 from core.permissions import VisibleToQuerySet
@@ -120,6 +120,9 @@ class BriefingPacket(TimeStampedModel):
     its `children` are the packets of the campaign's targets, which gives the n-of-N progress.
     """
 
+    kind = models.CharField(
+        _("document"), max_length=12, choices=PacketKind.choices, default=PacketKind.FULL, db_index=True
+    )
     target_kind = models.CharField(_("target type"), max_length=12, choices=TargetKind.choices)
     target_key = models.CharField(_("target key"), max_length=40, editable=False)
     target_label = models.CharField(_("target"), max_length=250)
