@@ -27,6 +27,15 @@ class TokenForm(forms.Form):
         return token
 
 
+class _VersionTokenField(forms.CharField):
+    """The signed version token: never a change of the record, though each render signs a new one."""
+
+    widget = forms.HiddenInput
+
+    def has_changed(self, initial, data) -> bool:
+        return False
+
+
 class VersionedFormMixin:
     """For the ModelForm of an edit page of a `VersionedModel` record: carries the version it showed.
 
@@ -48,7 +57,7 @@ class VersionedFormMixin:
         self._rebuild_kwargs = {k: v for k, v in kwargs.items() if k not in ("data", "files", "instance", "initial")}
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.fields[self.version_field] = forms.CharField(widget=forms.HiddenInput, required=False)
+            self.fields[self.version_field] = _VersionTokenField(required=False)
             self.initial[self.version_field] = self.version_token(self.instance.version)
 
     @classmethod

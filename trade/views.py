@@ -308,7 +308,7 @@ def tariff_measure_edit(request, slug: str):
     measure = get_object_or_404(TariffMeasure, slug=slug)
     form = TariffMeasureForm(request.POST or None, instance=TariffMeasure.objects.get(pk=measure.pk))
     if request.method == "POST" and form.is_valid():
-        changes = {name: form.cleaned_data[name] for name in form.changed_data if name in form._meta.fields}
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
         try:
             if changes:
                 tariff_measure_update(

@@ -200,7 +200,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 # Figures cached under version keys (core.caching: coverage, chapter years, rankings). One process's
 # memory unless CACHE_URL says otherwise; production points it at Redis so that every web host and
 # worker reads and fills the same entries. The prefix keeps them apart from anything else in that Redis.
-CACHES = {"default": {**env.cache_url("CACHE_URL", default="locmemcache://"), "KEY_PREFIX": "envoy"}}
+# An empty CACHE_URL (as in a copied .env with the line left blank) means the default, like DATABASE_URL.
+CACHE_URL = env.str("CACHE_URL", default="") or "locmemcache://"
+CACHES = {"default": {**env.cache_url_config(CACHE_URL), "KEY_PREFIX": "envoy"}}
 
 # --- Celery -------------------------------------------------------------------------------
 # Default broker needs no server: kombu's filesystem transport under var/broker.

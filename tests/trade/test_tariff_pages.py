@@ -179,3 +179,18 @@ def test_a_lead_edits_a_measure_and_a_viewer_cannot(client_for, viewer, lead, mi
     assert bad.status_code == 200
     measure.refresh_from_db()
     assert measure.effective_to is None
+
+
+def test_the_version_token_is_never_a_changed_field(michigan):
+    """Each render signs a new token; without care every save would list `version` among the changes."""
+    from core.forms import VersionedFormMixin
+    from trade.forms import TariffMeasureForm
+
+    measure = TariffMeasure.objects.get(slug="us-s232-copper-50")
+    data = {name: "" if value is None else value for name, value in TariffMeasureForm(instance=measure).initial.items()}
+    data["version"] = VersionedFormMixin.version_token(measure.version)
+    form = TariffMeasureForm(data, instance=measure)
+    assert form.is_valid(), form.errors
+    assert form.changed_data == []
+    data["verification_note"] = "Checked."
+    assert TariffMeasureForm(data, instance=measure).changed_data == ["verification_note"]
