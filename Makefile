@@ -30,9 +30,16 @@ migrate: install
 data: migrate
 	$(MANAGE) load_public_data
 
-run: data
-	$(MANAGE) ensure_demo_user
+# collectstatic compresses every file (about 25 s here), so it runs only when a static source or the
+# installed packages (admin and API assets) changed since the last run; the stamp lives inside the
+# collected folder, so removing the folder (`make clean-var`) collects again.
+STATIC_SOURCES := $(shell find static */static -type f 2>/dev/null)
+var/staticfiles/.collected: $(STATIC_SOURCES) $(VENV)/.runtime-installed
 	$(MANAGE) collectstatic --noinput -v 0
+	touch $@
+
+run: data var/staticfiles/.collected
+	$(MANAGE) ensure_demo_user
 	$(MANAGE) runstack --addr 127.0.0.1:$(PORT)
 
 lint: install-dev
