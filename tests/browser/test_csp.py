@@ -1,6 +1,7 @@
 """The Content-Security-Policy is strict (no inline script or style) and the real pages still work."""
 
 import pytest
+from playwright.sync_api import expect
 
 from core.roles import Role
 from tests.core.factories import PASSWORD
@@ -57,6 +58,6 @@ def test_two_factor_setup_page_under_csp(page, make_user, login, shot):
     login(lead.username, PASSWORD)
     page.goto("/account/")
     page.get_by_role("link", name="Set up two-factor authentication").click()
-    assert page.get_by_role("img", name="QR code to add Envoy CRM to an authenticator app").is_visible()
+    expect(page.get_by_role("img", name="QR code to add Envoy CRM to an authenticator app")).to_be_visible()
     shot(page, "setup")
     assert errors == []

@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from playwright.sync_api import expect
 
 from briefings.public_data import load_talking_points
 from contacts.services import person_update
@@ -47,7 +48,7 @@ def test_lead_reads_history_on_person_talking_point_and_release_pages(page, logi
     assert not history_table.is_visible()  # folded: the library comes first
     shot(page, "talking-points")
     page.get_by_text("recorded changes").click()
-    assert history_table.is_visible()
+    expect(history_table).to_be_visible()
     assert "created" in history_table.inner_text()
 
     page.goto("/data-releases/")

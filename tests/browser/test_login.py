@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from core.roles import Role
 from tests.core.factories import PASSWORD
@@ -14,7 +15,7 @@ def test_log_in_see_dashboard_log_out(page, make_user, login, shot):
     page.get_by_label("Username").fill(user.username)
     page.get_by_label("Password").fill("wrong password")
     page.get_by_role("button", name="Log in").click()
-    assert page.get_by_role("alert").is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
     assert page.get_by_label("Username").input_value() == user.username
     login(user.username, PASSWORD)
     assert page.get_by_role("heading", name="Dashboard").is_visible()

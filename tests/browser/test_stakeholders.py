@@ -1,8 +1,10 @@
 """The stakeholders walk from the issue's "Done when", in a real browser, with screenshots."""
 
+import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from contacts.models import Person, SavedSegment
 from core.roles import Role
@@ -42,13 +44,15 @@ def test_stakeholders_walk(page, make_user, login, shot, loaded):
     page.get_by_label("State", exact=True).fill("MI")
     page.get_by_label("Type").select_option("senator")
     page.get_by_role("button", name="Apply filters").click()
+    # count() does not wait: read the rows of the filtered page, not of the page being left.
+    page.wait_for_url(re.compile(r"type=senator"))
     rows = page.locator("table tbody tr")
     assert rows.count() == 2
     assert page.get_by_role("link", name="Gary C. Peters").is_visible()
     assert page.get_by_role("link", name="Elissa Slotkin").is_visible()
     shot(page, "1-michigan-senators")
     page.get_by_role("link", name="Gary C. Peters").click()
-    assert page.get_by_role("heading", name="Committee seats").is_visible()
+    expect(page.get_by_role("heading", name="Committee seats")).to_be_visible()
     shot(page, "2-senator-page")
 
     # Ways & Means members from battleground states, saved as a segment.
@@ -56,11 +60,12 @@ def test_stakeholders_walk(page, make_user, login, shot, loaded):
     page.get_by_label("Committee").fill("HSWM")
     page.get_by_label("Battleground").select_option("true")
     page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url(re.compile(r"committee=HSWM.*battleground=true"))
     count = page.locator("table tbody tr").count()
     assert count > 0
     page.get_by_label("Save these filters as a segment").fill("W&M battleground")
     page.get_by_role("button", name="Save segment").click()
-    assert page.get_by_text("Segment “W&M battleground” saved.").is_visible()
+    expect(page.get_by_text("Segment “W&M battleground” saved.")).to_be_visible()
     assert page.locator("table tbody tr").count() == count
     shot(page, "3-segment-saved")
     segment = SavedSegment.objects.get()
@@ -70,7 +75,7 @@ def test_stakeholders_walk(page, make_user, login, shot, loaded):
     page.get_by_label("What the spreadsheet lists").select_option("people")
     page.get_by_label("Spreadsheet (.csv or .xlsx)").set_input_files(str(FIXTURES / "business_leaders_synthetic.xlsx"))
     page.get_by_role("button", name="Upload and preview").click()
-    assert page.get_by_text("Row 15: Unknown state code “ZZ”.").is_visible()
+    expect(page.get_by_text("Row 15: Unknown state code “ZZ”.")).to_be_visible()
     assert page.get_by_role("button", name="Import 20 rows").count() == 0
     shot(page, "4-import-preview-with-error")
     page.get_by_role("link", name="Upload another file").click()
@@ -81,7 +86,7 @@ def test_stakeholders_walk(page, make_user, login, shot, loaded):
     page.get_by_role("button", name="Upload and preview").click()
     shot(page, "5-import-preview-clean")
     page.get_by_role("button", name="Import 20 rows").click()
-    assert page.get_by_text("Import applied: 19 created, 1 updated.").is_visible()
+    expect(page.get_by_text("Import applied: 19 created, 1 updated.")).to_be_visible()
     assert Person.objects.filter(last_name__startswith="Synthetic-Leader").count() == 21
 
     # Merge the duplicate.
