@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from trade.choices import Confidence, HSLevel, ImportFormat, ImportStatus, PillarCode
 from trade.exposure import exposure_refresh
@@ -31,7 +32,9 @@ from trade.services import ReleaseInfo, trade_file_import
 
 DATA_DIR = Path(settings.BASE_DIR) / "data"
 REFERENCE_DIR = DATA_DIR / "reference"
-BATTLEGROUND_SOURCE = "2024 election results as reported by AP/Reuters (data/reference/battleground_states_2024.csv)"
+BATTLEGROUND_SOURCE = gettext_noop(
+    "2024 election results as reported by AP/Reuters (data/reference/battleground_states_2024.csv)"
+)
 GDP_SOURCE = "BEA GDP and Census population, 2022, as compiled in trevortombe/TradeMap"
 HS_SOURCE = "WCO Harmonized System 2022 chapter titles (98-99: US national chapters); data/reference/hs_chapters.csv"
 # The source map lists nuclear-fuel codes under their own key; the envoy's pillars file them under energy.
@@ -94,7 +97,9 @@ def load_reference(*, stdout) -> None:
 def load_hs_chapters() -> None:
     """The 99 HS chapters with their short official titles."""
     for row in _rows(REFERENCE_DIR / "hs_chapters.csv"):
-        HSChapter.objects.update_or_create(code=row["code"], defaults={"name": row["name"], "source": HS_SOURCE})
+        HSChapter.objects.update_or_create(
+            code=row["code"], defaults={"name": row["name"], "name_fr": row.get("name_fr", ""), "source": HS_SOURCE}
+        )
 
 
 def _expand_codes(hs_code: str, hs_level: str) -> list[tuple[str, str]]:
@@ -165,11 +170,13 @@ def bundled_trade_files() -> list[tuple[str, str, ReleaseInfo]]:
             "bts_state_canada_annual_1993_2025.csv",
             ImportFormat.BTS_ANNUAL,
             ReleaseInfo(
-                source="U.S. DOT Bureau of Transportation Statistics, TransBorder Freight Data (state file DOT1)",
-                title="State × year trade with Canada, all goods, 1993–2025",
+                source=gettext_noop(
+                    "U.S. DOT Bureau of Transportation Statistics, TransBorder Freight Data (state file DOT1)"
+                ),
+                title=gettext_noop("State × year trade with Canada, all goods, 1993–2025"),
                 url=BTS_URL,
                 vintage_date=datetime.date(2025, 12, 31),
-                coverage="1993–2025, annual, all goods; before Nov 2003 surface modes only",
+                coverage=gettext_noop("1993–2025, annual, all goods; before Nov 2003 surface modes only"),
                 notes=(
                     "Summed over transport modes; processed file from unt-clscm/BTS-TransBorder-Dashboard. "
                     + VINTAGE_NOTE
@@ -180,11 +187,11 @@ def bundled_trade_files() -> list[tuple[str, str, ReleaseInfo]]:
             "bts_state_hs2_canada_monthly.csv.gz",
             ImportFormat.BTS_STATE_HS2_MONTHLY,
             ReleaseInfo(
-                source="U.S. DOT Bureau of Transportation Statistics, TransBorder Freight Data (DOT2)",
-                title="State × HS chapter × month trade with Canada",
+                source=gettext_noop("U.S. DOT Bureau of Transportation Statistics, TransBorder Freight Data (DOT2)"),
+                title=gettext_noop("State × HS chapter × month trade with Canada"),
                 url=BTS_URL,
                 vintage_date=datetime.date(2024, 8, 31),
-                coverage="2015-01; 2020-01..09; 2021–2023 all months; 2024-01..08",
+                coverage=gettext_noop("2015-01; 2020-01..09; 2021–2023 all months; 2024-01..08"),
                 notes=f"Summed from raw monthly DOT2 files over mode, province, DF and CONTCODE. {VINTAGE_NOTE}",
             ),
         ),
@@ -192,11 +199,13 @@ def bundled_trade_files() -> list[tuple[str, str, ReleaseInfo]]:
             "bts_national_hs2_canada_annual_2007_2025.csv",
             ImportFormat.BTS_NATIONAL_HS2,
             ReleaseInfo(
-                source="U.S. DOT Bureau of Transportation Statistics, TransBorder Freight Data (commodity detail)",
-                title="US × HS chapter × year trade with Canada, 2007–2025",
+                source=gettext_noop(
+                    "U.S. DOT Bureau of Transportation Statistics, TransBorder Freight Data (commodity detail)"
+                ),
+                title=gettext_noop("US × HS chapter × year trade with Canada, 2007–2025"),
                 url=BTS_URL,
                 vintage_date=datetime.date(2025, 12, 31),
-                coverage="2007–2025, annual, national only",
+                coverage=gettext_noop("2007–2025, annual, national only"),
                 notes=f"Summed over mode. {VINTAGE_NOTE}",
             ),
         ),
@@ -249,8 +258,10 @@ def load_measures(*, stdout) -> None:
                 "verified_on": _date(item.get("verified_on")),
             }
             slug = fields.pop("slug")
-            _, was_created = TariffMeasure.objects.get_or_create(slug=slug, defaults=fields)
+            measure, was_created = TariffMeasure.objects.get_or_create(slug=slug, defaults=fields)
             created += was_created
+            if not was_created:
+                _add_french(measure, item, {"title": "title_fr", "not_modelled_reason": "not_modelled_reason_fr"})
         for item in data["usmca_utilization"]:
             UsmcaUtilization.objects.get_or_create(
                 chapter_group=item["chapter_group"],
@@ -272,6 +283,21 @@ def load_measures(*, stdout) -> None:
     stdout.write(f"Tariff measures: {created} created, {TariffMeasure.objects.count()} in all.")
 
 
+def _add_french(row, bundled: dict, pairs: dict[str, str]) -> None:
+    """Give a row loaded before the bundle carried French its French texts, where the English still
+    reads as bundled and the French is blank: an edited text keeps its editor's words, whatever the
+    bundle says, and a French text someone wrote is never replaced."""
+    changed = [
+        french
+        for english, french in pairs.items()
+        if bundled.get(french) and not getattr(row, french) and getattr(row, english) == bundled.get(english)
+    ]
+    for french in changed:
+        setattr(row, french, bundled[french])
+    if changed:
+        row.save(update_fields=changed)  # through save, so the audit history shows the bundle added it
+
+
 def scenario_definitions() -> list[dict]:
     with (REFERENCE_DIR / "tariff_scenarios.json").open(encoding="utf-8") as handle:
         return json.load(handle)
@@ -287,7 +313,10 @@ def load_scenarios(*, stdout) -> None:
     created = 0
     with transaction.atomic():
         for definition in scenario_definitions():
-            if TariffScenario.objects.filter(slug=definition["slug"]).exists():
+            existing = list(TariffScenario.objects.filter(slug=definition["slug"]))
+            if existing:
+                for version in existing:
+                    _add_french(version, definition, {"description": "description_fr", "jobs_source": "jobs_source_fr"})
                 continue
             fields = {key: value for key, value in definition.items() if key not in {"rates", "is_default", "overlays"}}
             for key in list(fields):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
 from trade.choices import Flow, ImportFormat, ImportStatus
+from trade.labels import reference_label
 from trade.models.reference import HSChapter, State
 
 
@@ -44,6 +45,24 @@ class DataRelease(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.source}: {self.title}"
+
+    # The bundled releases' source, title and coverage are in the catalogue (trade/public_data.py);
+    # a file an admin imported with their own words reads as they wrote it.
+    @property
+    def source_label(self) -> str:
+        return reference_label(self.source)
+
+    @property
+    def title_label(self) -> str:
+        return reference_label(self.title)
+
+    @property
+    def coverage_label(self) -> str:
+        return reference_label(self.coverage)
+
+    @property
+    def licence_label(self) -> str:
+        return reference_label(self.licence)
 
 
 class ImportRun(TimeStampedModel):

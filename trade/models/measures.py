@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.bilingual import in_active_language
 from core.models import TimeStampedModel, VersionedModel
 from trade.choices import (
     MeasureAuthority,
@@ -62,6 +63,7 @@ class TariffMeasure(VersionedModel, TimeStampedModel):
     side = models.CharField(max_length=10, choices=MeasureSide.choices)
     authority = models.CharField(max_length=20, choices=MeasureAuthority.choices)
     title = models.CharField(max_length=200)
+    title_fr = models.CharField(_("title in French"), max_length=250, blank=True)
     instrument = models.CharField(
         max_length=300, help_text=_("Number and title of the instrument, e.g. a proclamation.")
     )
@@ -101,6 +103,7 @@ class TariffMeasure(VersionedModel, TimeStampedModel):
         blank=True, help_text=_("'not verified' and why, or what was checked against what.")
     )
     not_modelled_reason = models.TextField(blank=True)
+    not_modelled_reason_fr = models.TextField(_("why not modelled, in French"), blank=True)
     notes = models.TextField(blank=True)
 
     objects = TariffMeasureQuerySet.as_manager()
@@ -130,6 +133,16 @@ class TariffMeasure(VersionedModel, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.slug})"
+
+    @property
+    def label(self) -> str:
+        """The title in the reader's language."""
+        return in_active_language(self.title, self.title_fr)
+
+    @property
+    def not_modelled_label(self) -> str:
+        """Why the engine does not count this measure, in the reader's language ("" when it does)."""
+        return in_active_language(self.not_modelled_reason, self.not_modelled_reason_fr)
 
     @property
     def is_verified(self) -> bool:

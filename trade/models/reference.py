@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.bilingual import in_active_language
 from core.models import TimeStampedModel
 from trade.choices import CensusRegion, Confidence, HSLevel
+from trade.labels import reference_label
 
 
 class State(TimeStampedModel):
@@ -32,6 +34,11 @@ class State(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
 
+    @property
+    def battleground_source_label(self) -> str:
+        """The bundled source of the battleground flag, in the reader's language (it is in the catalogue)."""
+        return reference_label(self.battleground_source)
+
 
 class StateEconomics(TimeStampedModel):
     """GDP (nominal USD) and population of a state for one year, with its source."""
@@ -55,6 +62,7 @@ class HSChapter(TimeStampedModel):
 
     code = models.CharField(max_length=2, unique=True)
     name = models.CharField(max_length=300)
+    name_fr = models.CharField(_("name in French"), max_length=300, blank=True)
     source = models.CharField(max_length=300, blank=True)
 
     class Meta:
@@ -62,6 +70,11 @@ class HSChapter(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language."""
+        return in_active_language(self.name, self.name_fr)
 
 
 class Pillar(TimeStampedModel):
@@ -82,7 +95,12 @@ class Pillar(TimeStampedModel):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language (the bundled pillars are in the catalogue)."""
+        return reference_label(self.name)
 
 
 class PillarHSCode(TimeStampedModel):

@@ -10,7 +10,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.bilingual import in_active_language
 from core.models import TimeStampedModel
+from trade.labels import reference_label
 from trade.models.reference import HSChapter, Pillar
 
 RATE_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("10"))]
@@ -43,6 +45,7 @@ class TariffScenario(TimeStampedModel):
     )
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
+    description_fr = models.TextField(_("description in French"), blank=True)
     effective_date = models.DateField(null=True, blank=True)
     source = models.TextField(help_text=_("What the scenario rests on: orders, notices, lists, with dates."))
     source_url = models.URLField(max_length=500, blank=True)
@@ -65,6 +68,7 @@ class TariffScenario(TimeStampedModel):
         _("jobs supported per US$1 billion of exports"), max_digits=8, decimal_places=1, default=Decimal("5744")
     )
     jobs_source = models.TextField(blank=True)
+    jobs_source_fr = models.TextField(_("jobs-ratio source in French"), blank=True)
     previous_version = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="next_versions"
     )
@@ -103,7 +107,22 @@ class TariffScenario(TimeStampedModel):
         indexes = [models.Index(fields=["is_current_version", "name"], name="scenario_current_idx")]
 
     def __str__(self) -> str:
-        return f"{self.name} (v{self.version})"
+        return f"{self.label} (v{self.version})"
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language (bundled scenarios are in the catalogue)."""
+        return reference_label(self.name)
+
+    @property
+    def description_label(self) -> str:
+        """The description in the reader's language."""
+        return in_active_language(self.description, self.description_fr)
+
+    @property
+    def jobs_source_label(self) -> str:
+        """The jobs-ratio citation in the reader's language."""
+        return in_active_language(self.jobs_source, self.jobs_source_fr)
 
     @property
     def is_regime(self) -> bool:
