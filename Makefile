@@ -8,7 +8,7 @@ MANAGE := $(PY) manage.py
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test install install-dev lint security migrate data clean-var
+.PHONY: run test install install-dev lint security migrate data clean-var messages i18n-check
 
 $(VENV)/.runtime-installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -38,7 +38,25 @@ var/staticfiles/.collected: $(STATIC_SOURCES) $(VENV)/.runtime-installed
 	$(MANAGE) collectstatic --noinput -v 0
 	touch $@
 
-run: data var/staticfiles/.collected
+# The French catalogue is compiled here, not committed (`.mo` files are build output). Without GNU
+# gettext's msgfmt the pages stay in English and `make run` says so; `make test` needs it.
+CATALOGUES := $(wildcard locale/*/LC_MESSAGES/django.po)
+COMPILED := $(CATALOGUES:.po=.mo)
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(VENV)/.runtime-installed
+	@if command -v msgfmt >/dev/null; then $(MANAGE) compilemessages --ignore=.venv --ignore=var -v 0; \
+	else echo "msgfmt (GNU gettext) is not installed: the interface stays in English until it is."; fi
+
+# One way to regenerate the catalogue, so that it merges cleanly: no source locations, no obsolete entries.
+MAKEMESSAGES := $(MANAGE) makemessages -l fr --no-location --no-obsolete --ignore=.venv --ignore=var --ignore=node_modules --ignore=bench --ignore=tests
+messages: install
+	$(MAKEMESSAGES)
+
+# Fails when the code has a string the catalogue lacks, or the catalogue has an untranslated or fuzzy
+# entry. Works on a copy: the tree is left as it was.
+i18n-check: install-dev
+	$(PY) .ci/i18n_check.py
+
+run: data var/staticfiles/.collected $(COMPILED)
 	$(MANAGE) ensure_demo_user
 	$(MANAGE) runstack --addr 127.0.0.1:$(PORT)
 
@@ -55,7 +73,7 @@ security: install-dev
 # The suite runs in PYTEST_WORKERS processes (pytest-xdist; 0: in this one), each with its own test
 # database (test_<name>_gw0, ...): see "Tests in parallel" in docs/operations.md before adding a test.
 PYTEST_WORKERS ?= 2
-test: install-dev lint security
+test: install-dev lint security i18n-check $(COMPILED)
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 

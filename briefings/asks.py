@@ -9,8 +9,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from briefings.formatting import jobs, usd_short
 from contacts.choices import Stance
+from core import formatting
 
 
 def recommended_asks(*, context: dict) -> list[dict]:
@@ -27,18 +27,18 @@ def recommended_asks(*, context: dict) -> list[dict]:
             asks.append(
                 {
                     "text": _("Ask for an update on what they committed to on %(date)s: %(what)s")
-                    % {"date": commitment["since"], "what": commitment["description"]},
+                    % {"date": formatting.date(commitment["since"]), "what": commitment["description"]},
                     "why": _("Open commitment by them."),
                 }
             )
     if exposure and state:
         total = exposure["total"]
-        values = {"name": name, "state": state["name"], "duty": usd_short(total["us_duty_cost"])}
+        values = {"name": name, "state": state["name"], "duty": formatting.money_compact(total["us_duty_cost"])}
         if Decimal(total["jobs_at_risk_central"] or 0) > 0:
             text = _(
                 "Ask %(name)s to say publicly what the scenario would cost %(state)s: %(duty)s in US duties on "
                 "imports from Canada and about %(jobs)s jobs at risk (central estimate)."
-            ) % {**values, "jobs": jobs(total["jobs_at_risk_central"])}
+            ) % {**values, "jobs": formatting.jobs_rounded(total["jobs_at_risk_central"])}
         else:
             text = (
                 _(
@@ -57,7 +57,11 @@ def recommended_asks(*, context: dict) -> list[dict]:
                     )
                     % {"pillar": top["name"].lower()},
                     "why": _("%(pillar)s carries the largest duty cost for %(state)s (%(duty)s).")
-                    % {"pillar": top["name"], "state": state["name"], "duty": usd_short(top["us_duty_cost"])},
+                    % {
+                        "pillar": top["name"],
+                        "state": state["name"],
+                        "duty": formatting.money_compact(top["us_duty_cost"]),
+                    },
                 }
             )
     if person:

@@ -7,6 +7,8 @@ from decimal import Decimal
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from core import formatting
+
 EXPORT_COLOUR = "#0b57a4"
 IMPORT_COLOUR = "#8b1c24"
 
@@ -51,10 +53,11 @@ def trend_chart_svg(*, series: list[dict], title: str, width: int = 640, height:
     while tick <= y_max + 1e-9:
         ty = y(tick)
         parts.append(f'<line x1="{left}" y1="{ty:.1f}" x2="{width - right}" y2="{ty:.1f}" stroke="#d5dae1"/>')
-        label = f"{tick:,.0f}" if step >= 1 else f"{tick:,.1f}"
+        # Whole steps print whole; a 2.5 or 0.5 step keeps its decimal so 7.5 does not read as 8.
+        label = formatting.number(tick, 0 if float(step).is_integer() else 1)
         parts.append(f'<text x="{left - 6}" y="{ty + 4:.1f}" text-anchor="end" font-size="11">{label}</text>')
         tick += step
-    parts.append(f'<text x="{left - 44}" y="{top - 12}" font-size="11">{escape(_("US$ billions"))}</text>')
+    parts.append(f'<text x="{left - 44}" y="{top - 12}" font-size="11">' + escape(_("US$ billions")) + "</text>")
     label_every = max(1, len(years) // 8 + (1 if len(years) % 8 else 0))
     for index, year in enumerate(years):
         if index % label_every == 0 or index == len(years) - 1:
@@ -86,7 +89,8 @@ def trend_chart_svg(*, series: list[dict], title: str, width: int = 640, height:
     if any(row.get("partial") for row in series):
         parts.append(
             f'<text x="{width - right}" y="{legend_y}" text-anchor="end" font-size="11">'
-            f"{escape(_('○ partial year'))}</text>"
+            + escape(_("○ partial year"))
+            + "</text>"
         )
     parts.append("</svg>")
     return "".join(parts)

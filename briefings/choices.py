@@ -1,6 +1,9 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# The leave-behind is for US readers: a packet is in English unless its request asks for French.
+DEFAULT_PACKET_LANGUAGE = "en"
+
 
 class TargetKind(models.TextChoices):
     PERSON = "person", _("Person")

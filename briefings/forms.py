@@ -1,7 +1,8 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from briefings.choices import TargetKind
+from briefings.choices import DEFAULT_PACKET_LANGUAGE, TargetKind
 from briefings.models import PacketTemplate
 from trade.models import TariffScenario
 
@@ -19,9 +20,16 @@ class PacketRequestForm(forms.Form):
     template = forms.ModelChoiceField(
         label=_("Template"), queryset=PacketTemplate.objects.none(), required=False, empty_label=_("Default template")
     )
+    language = forms.ChoiceField(
+        label=_("Language of the packet"),
+        choices=settings.LANGUAGES,
+        initial=DEFAULT_PACKET_LANGUAGE,
+        required=False,  # the one-click buttons on other pages post without it: English
+        help_text=_("Packets are for US readers: English unless you need French."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         scenarios = TariffScenario.objects.filter(is_current_version=True).order_by("name")
-        self.fields["scenario"].choices = [("", _("Default scenario"))] + [(s.slug, s.name) for s in scenarios]
+        self.fields["scenario"].choices = [("", _("Default scenario"))] + [(s.slug, s.label) for s in scenarios]
         self.fields["template"].queryset = PacketTemplate.objects.order_by("name")

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from briefings.choices import PacketKind, PacketStatus, Section, TargetKind
+from briefings.choices import DEFAULT_PACKET_LANGUAGE, PacketKind, PacketStatus, Section, TargetKind
 from core.errors import ConflictError
 from core.models import TimeStampedModel
 from core.permissions import VisibleToQuerySet
@@ -122,6 +122,10 @@ class BriefingPacket(TimeStampedModel):
 
     kind = models.CharField(
         _("document"), max_length=12, choices=PacketKind.choices, default=PacketKind.FULL, db_index=True
+    )
+    # The language the packet is written in (see DEFAULT_PACKET_LANGUAGE).
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=DEFAULT_PACKET_LANGUAGE
     )
     target_kind = models.CharField(_("target type"), max_length=12, choices=TargetKind.choices)
     target_key = models.CharField(_("target key"), max_length=40, editable=False)

@@ -231,7 +231,7 @@ def exposure_for_state(*, state: State, scenario: TariffScenario | None) -> dict
         "total": _figure_dict(total),
         "rank_of": states_ranked,
         "pillars": [
-            {"code": figure.pillar.code, "name": figure.pillar.name, **_figure_dict(figure)}
+            {"code": figure.pillar.code, "name": figure.pillar.label, **_figure_dict(figure)}
             for figure in exposure["pillars"]
         ],
     }
@@ -242,7 +242,7 @@ def exposure_by_scenario(*, state: State) -> list[dict]:
     return [
         {
             "slug": row["scenario"].slug,
-            "name": row["scenario"].name,
+            "name": row["scenario"].label,
             "version": row["scenario"].version,
             "snapshot_id": row["snapshot"].pk,
             "is_synthetic": row["scenario"].is_synthetic,
@@ -282,10 +282,10 @@ def releases_used(*, ids: set[int]) -> list[dict]:
     return [
         {
             "id": release.pk,
-            "source": release.source,
-            "title": release.title,
+            "source": release.source_label,
+            "title": release.title_label,
             "url": release.url,
-            "coverage": release.coverage,
+            "coverage": release.coverage_label,
             "vintage": release.vintage_date.isoformat(),
             "is_synthetic": release.is_synthetic,
         }
@@ -358,7 +358,7 @@ def person_profile(*, person: Person) -> dict:
         "chamber": str(person.get_chamber_display()) if person.chamber else "",
         "term_end": person.term_end.isoformat() if person.term_end else None,
         "states": [{"code": state.code, "name": state.name} for state in person.states.all()],
-        "pillars": [pillar.name for pillar in person.pillars.all()],
+        "pillars": [pillar.label for pillar in person.pillars.all()],
         "pillar_codes": [pillar.code for pillar in person.pillars.all()],
         "positions": [
             {"title": position.title, "organization": position.organization.name} for position in person.positions.all()
@@ -410,7 +410,7 @@ def organization_profile(*, organization: Organization) -> dict:
         "website": organization.website,
         "parent": organization.parent.name if organization.parent_id else "",
         "owner": (organization.owner.get_full_name() or organization.owner.username) if organization.owner_id else "",
-        "pillars": [pillar.name for pillar in organization.pillars.all()],
+        "pillars": [pillar.label for pillar in organization.pillars.all()],
         "pillar_codes": [pillar.code for pillar in organization.pillars.all()],
         "states": [
             {"code": p.state.code, "name": p.state.name, "employees": p.employees}
@@ -611,7 +611,7 @@ def talking_points_for(*, state: State | None, pillar_codes: list[str], limit: i
             "text": p.text,
             "source": p.source,
             "source_url": p.source_url,
-            "pillar": p.pillar.name if p.pillar_id else "",
+            "pillar": p.pillar.label if p.pillar_id else "",
             "state": p.state.code if p.state_id else "",
             "sector": p.sector,
         }

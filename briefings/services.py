@@ -13,18 +13,19 @@ from django.core.mail import send_mail
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from briefings import selectors
 from briefings.asks import recommended_asks
-from briefings.choices import PacketStatus, Section, TargetKind
+from briefings.choices import DEFAULT_PACKET_LANGUAGE, PacketStatus, Section, TargetKind
 from briefings.models import BriefingPacket, PacketTemplate
 from briefings.rendering import render_packet_html, render_pdf
 from contacts.models import Organization, Person
 from core.errors import DomainError, DomainValidationError, NotFoundError, PermissionDeniedError
 from core.jobs import job_enqueue
+from core.preferences import language_codes
 from outreach.models import Campaign, Interaction
 from trade import selectors as trade_selectors
 from trade.models import State
@@ -110,6 +111,7 @@ def packet_request(
     generated_for: str = "",
     batch_parent: BriefingPacket | None = None,
     enqueue: bool = True,
+    language: str = "",
 ) -> BriefingPacket:
     """Queue a new version of the packet for `target` and its generation on the "packets" queue.
 
@@ -124,6 +126,12 @@ def packet_request(
     if scenario_slug and scenario is None:
         raise DomainValidationError(_("Unknown scenario."), details={"scenario": [_("No such scenario.")]})
     template = template or (batch_parent.template if batch_parent else selectors.template_default())
+    language = language or (batch_parent.language if batch_parent else DEFAULT_PACKET_LANGUAGE)
+    if language not in language_codes():
+        raise DomainValidationError(
+            _("Unknown language: %(language)s.") % {"language": language},
+            details={"language": [_("Choose English or French.")]},
+        )
     key = target_key(kind=target_kind, target=target)
     if schedule_slot:
         existing = BriefingPacket.objects.filter(target_key=key, schedule_slot=schedule_slot).first()
@@ -147,6 +155,7 @@ def packet_request(
         "template": template,
         "template_version": template.version,
         "batch_parent": batch_parent,
+        "language": language,
     }
     packet, created = _create_version(**fields)
     if not created:
@@ -164,6 +173,7 @@ def packet_request(
                 generated_for=packet.generated_for,
                 batch_parent=packet,
                 enqueue=enqueue,
+                language=language,
             )
         if targets:
             return packet  # the last child to finish renders the batch summary
@@ -228,12 +238,12 @@ def packet_assemble(*, packet: BriefingPacket) -> dict:
     if scenario is not None:
         context["scenario"] = {
             "slug": scenario.slug,
-            "name": scenario.name,
+            "name": scenario.label,
             "version": scenario.version,
             "effective_date": scenario.effective_date.isoformat() if scenario.effective_date else None,
             "source": scenario.source,
             "source_url": scenario.source_url,
-            "jobs_source": scenario.jobs_source,
+            "jobs_source": scenario.jobs_source_label,
             "elasticity_source": scenario.elasticity_source,
             "is_synthetic": scenario.is_synthetic,
             "assumption": trade_selectors.regime_assumption_text(
@@ -255,7 +265,7 @@ def packet_assemble(*, packet: BriefingPacket) -> dict:
             "code": state.code,
             "name": state.name,
             "is_battleground": state.is_battleground_2024,
-            "battleground_source": state.battleground_source,
+            "battleground_source": state.battleground_source_label,
         }
         series = selectors.trade_series(state=state)
         release_ids.update(series["release_ids"])
@@ -455,9 +465,11 @@ def packet_generate(*, packet_id: int) -> BriefingPacket | None:
         "template", "person", "organization__hq_state", "state", "campaign", "scenario", "requested_by"
     ).get(pk=packet_id)
     try:
-        context = packet_assemble(packet=packet)
-        html = render_packet_html(context=context)
-        pdf_source = render_packet_html(context=context, for_pdf=True)
+        # Written in the packet's language whatever the worker's: labels, figures and dates alike.
+        with translation.override(packet.language):
+            context = packet_assemble(packet=packet)
+            html = render_packet_html(context=context)
+            pdf_source = render_packet_html(context=context, for_pdf=True)
         context["has_confidential"] = packet_stores_confidential(figures=context, html=html, pdf_source=pdf_source)
         if context["has_confidential"] and not _may_include_confidential(packet):
             # Never store it: a packet without a requester (a schedule), or whose template asks for no

@@ -73,6 +73,7 @@ class PacketRequestView(RoleRequiredMixin, View):
                     actor=request.user,
                     scenario_slug=data["scenario"] or None,
                     template=data["template"],
+                    language=data["language"],  # blank: the packet default
                 )
             except DomainError as exc:
                 form.add_error(None, exc.message)

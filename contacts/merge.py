@@ -17,6 +17,7 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from contacts.choices import AssessmentSource, MergeKind, Stance
 from contacts.models import (
@@ -75,15 +76,15 @@ def _run_hooks(*, keep, duplicate, kind: str, moved: dict[str, int]) -> None:
 def contact_merge(*, keep: Person | Organization, duplicate: Person | Organization, actor) -> MergeRecord:
     """Keep `keep`, move every related row of `duplicate` to it, delete `duplicate`, record the merge."""
     if not can_merge(actor):
-        raise PermissionDeniedError("Only Leads and Admins can merge records.")
+        raise PermissionDeniedError(_("Only Leads and Admins can merge records."))
     if type(keep) is not type(duplicate) or not isinstance(keep, Person | Organization):
-        raise DomainValidationError("Only two people or two organizations can be merged.")
+        raise DomainValidationError(_("Only two people or two organizations can be merged."))
     if keep.pk == duplicate.pk:
-        raise DomainValidationError("A record cannot be merged into itself.")
+        raise DomainValidationError(_("A record cannot be merged into itself."))
     model = type(keep)
     locked = {obj.pk: obj for obj in model.objects.select_for_update().filter(pk__in=[keep.pk, duplicate.pk])}
     if len(locked) != 2:
-        raise DomainValidationError("One of the records no longer exists.")
+        raise DomainValidationError(_("One of the records no longer exists."))
     keep, duplicate = locked[keep.pk], locked[duplicate.pk]
     if isinstance(keep, Person):
         kind, moved = MergeKind.PERSON, _merge_people(keep=keep, duplicate=duplicate)

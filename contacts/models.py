@@ -137,6 +137,9 @@ class Person(VersionedModel, TimeStampedModel):
     public_influence_basis = models.CharField(
         _("basis of the public-record influence"), max_length=300, blank=True, editable=False
     )
+    # The same reasons as [catalogue message, values] pairs (contacts.influence), read in each reader's
+    # language; empty on rows scored before they were kept, which then read the English basis.
+    public_influence_reasons = models.JSONField(default=list, blank=True, editable=False)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from contacts.choices import (
     AssessmentSource,
@@ -80,7 +81,9 @@ def person_set_stance(
     """The one way to change a stance: add a dated entry (observed when, recorded when, by whom, from
     where, why), then make the current stance the entry observed last (ties: recorded last)."""
     if stance not in Stance.values:
-        raise DomainValidationError(f"Unknown stance: {stance}", details={"stance": ["Not a known stance."]})
+        raise DomainValidationError(
+            _("Unknown stance: %(stance)s") % {"stance": stance}, details={"stance": [_("Not a known stance.")]}
+        )
     _lock(person)
     now = timezone.now()
     entry = StanceEntry.objects.create(
@@ -104,7 +107,7 @@ def person_set_influence(
     """Influence follows the stance rule: a dated entry, the one observed last is current."""
     if influence is not None and not (isinstance(influence, int) and 1 <= influence <= 5):
         raise DomainValidationError(
-            "Influence must be a whole number from 1 to 5.", details={"influence": ["From 1 to 5."]}
+            _("Influence must be a whole number from 1 to 5."), details={"influence": ["From 1 to 5."]}
         )
     _lock(person)
     now = timezone.now()
@@ -148,7 +151,7 @@ def person_create(
 ) -> Person:
     """Create a person entered by staff (an Officer creating someone owns them unless told otherwise)."""
     if not can_create(actor):
-        raise PermissionDeniedError("Your role cannot add stakeholders.")
+        raise PermissionDeniedError(_("Your role cannot add stakeholders."))
     values = _owner_checked(actor=actor, values=dict(fields))
     stance = values.pop("stance", Stance.UNKNOWN) or Stance.UNKNOWN
     influence, rationale = values.pop("influence", None), values.pop("influence_rationale", "")
@@ -188,7 +191,7 @@ def person_update(
     read: if someone saved since, EditConflictError and nothing is written."""
     stored = Person.objects.select_for_update().get(pk=person.pk)
     if not can_edit_person(actor, stored):
-        raise PermissionDeniedError("You can only edit people you own.")
+        raise PermissionDeniedError(_("You can only edit people you own."))
     version_check(instance=stored, expected=expected_version, actor=actor)
     values = _owner_checked(actor=actor, values=dict(fields), record=stored)
     stance = values.pop("stance", None)
@@ -245,7 +248,7 @@ def organization_create(
     *, actor, fields: Mapping[str, Any], pillars: Iterable = (), tag_names: Iterable[str] = (), source: str = "staff"
 ) -> Organization:
     if not can_create(actor):
-        raise PermissionDeniedError("Your role cannot add organizations.")
+        raise PermissionDeniedError(_("Your role cannot add organizations."))
     values = _owner_checked(actor=actor, values=dict(fields))
     organization = Organization.objects.create(source=source, **values)
     organization.pillars.set(pillars)
@@ -268,7 +271,7 @@ def organization_update(
     """Change an organization; refused (EditConflictError) if saved by someone else since `expected_version`."""
     stored = Organization.objects.select_for_update().get(pk=organization.pk)
     if not can_edit_organization(actor, stored):
-        raise PermissionDeniedError("You can only edit organizations you own.")
+        raise PermissionDeniedError(_("You can only edit organizations you own."))
     version_check(instance=stored, expected=expected_version, actor=actor)
     values = _owner_checked(actor=actor, values=dict(fields), record=stored)
     before = {name: getattr(stored, name) for name in values if name != "owner"}
@@ -294,14 +297,14 @@ def segment_save(
     so a shared segment selects the same people for every colleague."""
     name = (name or "").strip()
     if not name:
-        raise DomainValidationError("A segment needs a name.")
+        raise DomainValidationError(_("A segment needs a name."))
     filters = clean_person_params(params)
     filters.pop("page", None)
     if filters.get("owner") == "me":
         filters["owner"] = str(owner.pk)
     if not filters:
-        raise DomainValidationError("Choose at least one filter before saving a segment.")
-    segment, _ = SavedSegment.objects.update_or_create(
+        raise DomainValidationError(_("Choose at least one filter before saving a segment."))
+    segment, _created = SavedSegment.objects.update_or_create(
         owner=owner, name=name[:120], defaults={"filters": filters, "shared": shared, "description": description}
     )
     return segment
@@ -310,7 +313,7 @@ def segment_save(
 @transaction.atomic
 def segment_delete(*, segment: SavedSegment, actor) -> None:
     if segment.owner_id != actor.pk:
-        raise PermissionDeniedError("Only the owner can delete a segment.")
+        raise PermissionDeniedError(_("Only the owner can delete a segment."))
     segment.delete()
 
 
@@ -318,10 +321,10 @@ def segment_delete(*, segment: SavedSegment, actor) -> None:
 def source_change_resolve(*, change: SourceChange, actor, accept: bool) -> SourceChange:
     """A Lead accepts the source's new value (the field goes back to the source) or keeps ours."""
     if not has_role(actor, Role.LEAD):
-        raise PermissionDeniedError("Only Leads and Admins review source changes.")
+        raise PermissionDeniedError(_("Only Leads and Admins review source changes."))
     change = SourceChange.objects.select_for_update().get(pk=change.pk)
     if change.status != SourceChangeStatus.PENDING:
-        raise ConflictError("This source change was already reviewed.")
+        raise ConflictError(_("This source change was already reviewed."))
     record = change.record
     if accept:
         field = type(record)._meta.get_field(change.field)
@@ -385,7 +388,7 @@ def public_influence_refresh(*, person_ids: Iterable[int] | None = None, today: 
     majority = _majority_parties()
     people = Person.objects.order_by("pk").only(
         "pk", "kind", "chamber", "party", "term_start", "is_current_office_holder", "public_influence",
-        "public_influence_basis",
+        "public_influence_basis", "public_influence_reasons",
     )  # fmt: skip
     if person_ids is not None:
         people = people.filter(pk__in=list(person_ids))
@@ -414,7 +417,7 @@ def public_influence_refresh(*, person_ids: Iterable[int] | None = None, today: 
     with transaction.atomic():
         for person in people.iterator(chunk_size=500):
             if person.is_current_office_holder or person.kind not in PUBLIC_OFFICE_KINDS:
-                value, basis = public_influence(
+                value, basis, reasons = public_influence(
                     weights=weights,
                     kind=person.kind,
                     seats=[Seat(code=m.committee.code, title=m.title) for m in person.committee_memberships.all()],
@@ -427,11 +430,16 @@ def public_influence_refresh(*, person_ids: Iterable[int] | None = None, today: 
                     ],
                 )
             else:  # a former office holder's office no longer counts
-                value, basis = None, ""
-            if (value, basis[:300]) != (person.public_influence, person.public_influence_basis):
+                value, basis, reasons = None, "", []
+            reasons = [[message, values] for message, values in reasons]  # as JSON reads it back
+            current = (person.public_influence, person.public_influence_basis, person.public_influence_reasons)
+            if (value, basis[:300], reasons) != current:
                 person.public_influence, person.public_influence_basis = value, basis[:300]
+                person.public_influence_reasons = reasons
                 changed.append(person)
-        Person.objects.bulk_update(changed, ["public_influence", "public_influence_basis"], batch_size=500)
+        Person.objects.bulk_update(
+            changed, ["public_influence", "public_influence_basis", "public_influence_reasons"], batch_size=500
+        )
         ids = [person.pk for person in changed]
         if ids:
             transaction.on_commit(lambda: public_influence_changed.send(sender=Person, person_ids=ids))

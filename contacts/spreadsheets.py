@@ -26,6 +26,7 @@ from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from contacts.choices import (
     CanadianLink,
@@ -112,7 +113,7 @@ def read_rows(*, content: bytes, filename: str) -> list[tuple[int, dict[str, str
         try:
             raw = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
         except csv.Error as exc:
-            raise SpreadsheetError(f"The CSV file cannot be read: {exc}.") from exc
+            raise SpreadsheetError(_("The CSV file cannot be read: %(error)s.") % {"error": exc}) from exc
     if not raw:
         raise SpreadsheetError("The file is empty.")
     _refuse_nul_characters(raw)
@@ -123,7 +124,7 @@ def read_rows(*, content: bytes, filename: str) -> list[tuple[int, dict[str, str
             continue
         rows.append((number, {h: (values[i] if i < len(values) else "") for i, h in enumerate(header) if h}))
         if len(rows) > MAX_ROWS:
-            raise SpreadsheetError(f"The file has more than {MAX_ROWS} rows.")
+            raise SpreadsheetError(_("The file has more than %(count)s rows.") % {"count": MAX_ROWS})
     return rows
 
 
@@ -406,7 +407,10 @@ def build_plans(
     columns = PEOPLE_COLUMNS if kind == ImportKind.PEOPLE else ORGANIZATION_COLUMNS
     required = "last_name" if kind == ImportKind.PEOPLE else "name"
     if rows and required not in rows[0][1]:
-        raise SpreadsheetError(f"The header row must include “{required}”. Known columns: {', '.join(columns)}.")
+        raise SpreadsheetError(
+            _("The header row must include “%(column)s”. Known columns: %(columns)s.")
+            % {"column": required, "columns": ", ".join(columns)}
+        )
     lookups = _Lookups(kind=kind, rows=rows)
     planner = _plan_person if kind == ImportKind.PEOPLE else _plan_organization
     choices = choices or {}
@@ -442,7 +446,7 @@ def _summary(plans: list[RowPlan]) -> dict[str, Any]:
 def spreadsheet_upload(*, user, kind: str, upload) -> SpreadsheetImport:
     """Store the uploaded file under a random token and record its preview. Writes no stakeholder."""
     if not can_create(user):
-        raise PermissionDeniedError("Your role cannot import stakeholders.")
+        raise PermissionDeniedError(_("Your role cannot import stakeholders."))
     content = upload.read()
     plans = build_plans(kind=kind, rows=read_rows(content=content, filename=upload.name), user=user)
     record = SpreadsheetImport(
@@ -485,10 +489,10 @@ def spreadsheet_apply(
     `titles` (per row number: "update" or "new_position") says whether a changed title updates the
     person's current position there or ends it and starts a new one (default: update)."""
     if record.uploaded_by_id != user.pk:
-        raise PermissionDeniedError("Only the person who uploaded the file can apply it.")
+        raise PermissionDeniedError(_("Only the person who uploaded the file can apply it."))
     record = SpreadsheetImport.objects.select_for_update().get(pk=record.pk)
     if record.status != ImportStatus.PREVIEWED:
-        raise DomainValidationError("This import was already applied or discarded.")
+        raise DomainValidationError(_("This import was already applied or discarded."))
     with record.file.open("rb") as handle:
         content = handle.read()
     rows = read_rows(content=content, filename=record.file.name)
@@ -498,9 +502,9 @@ def spreadsheet_apply(
     if any(plan.errors and plan.row not in flagged for plan in plans):
         record.preview = _summary(plans)
         record.save(update_fields=["preview", "updated_at"])
-        raise DomainValidationError("Some rows have errors: fix the file and upload it again.")
+        raise DomainValidationError(_("Some rows have errors: fix the file and upload it again."))
     if skipped and len(skipped) == len(plans):
-        raise DomainValidationError("No row is valid: fix the file and upload it again.")
+        raise DomainValidationError(_("No row is valid: fix the file and upload it again."))
     created = updated = 0
     for plan in plans:
         if plan.errors:
@@ -633,7 +637,7 @@ def _apply_organization(plan: RowPlan, *, user) -> None:
 @transaction.atomic
 def spreadsheet_discard(*, record: SpreadsheetImport, user) -> None:
     if record.uploaded_by_id != user.pk:
-        raise PermissionDeniedError("Only the person who uploaded the file can discard it.")
+        raise PermissionDeniedError(_("Only the person who uploaded the file can discard it."))
     _forget_file(record)
     record.status = ImportStatus.DISCARDED
     record.save(update_fields=["status", "file", "updated_at"])

@@ -1,9 +1,10 @@
-"""Account pages: the user's own security settings and the two-factor set-up and verify steps."""
+"""Account pages: the user's own security settings, language and time zone, and the two-factor steps."""
 
 from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect, render
@@ -15,7 +16,9 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django_otp import login as otp_login
 
-from core.forms import TokenForm
+from core.errors import DomainValidationError
+from core.forms import PreferenceForm, TokenForm
+from core.preferences import language_codes, preference_of, user_preference_set
 from core.roles import Role, has_role, role_of
 from core.twofactor import (
     enrolled_mark,
@@ -49,18 +52,59 @@ def _token_error(device) -> str:
 class AccountView(LoginRequiredMixin, View):
     """The signed-in user's role and two-factor status."""
 
-    def get(self, request):
+    def _render(self, request, form, status=200):
         role = role_of(request.user)
         return render(
             request,
             "core/account.html",
             {
-                "role": role.group_name if role else None,
+                "role": role.label if role else None,
                 "device": totp_device_confirmed(user=request.user),
                 "verified": is_verified(request.user),
                 "required": has_role(request.user, Role.ADMIN),
+                "preference_form": form,
             },
+            status=status,
         )
+
+    def get(self, request):
+        preference = preference_of(user=request.user)
+        initial = {"language": preference.language, "time_zone": preference.time_zone} if preference else {}
+        return self._render(request, PreferenceForm(initial=initial))
+
+    def post(self, request):
+        form = PreferenceForm(request.POST)
+        if not form.is_valid():
+            return self._render(request, form, status=400)
+        user_preference_set(user=request.user, session=request.session, **form.cleaned_data)
+        messages.success(request, _("Your language and time zone are saved."))
+        return redirect("account")
+
+
+class LanguageSetView(View):
+    """The header's language switch: the chosen language for this browser and, when signed in, for the
+    user everywhere (stored, so it follows them to another computer). URLs do not change."""
+
+    def post(self, request):
+        language = request.POST.get("language", "")
+        back = _next_url(request)
+        if language not in language_codes():
+            return redirect(back)
+        if request.user.is_authenticated:
+            try:
+                user_preference_set(user=request.user, session=request.session, language=language)
+            except DomainValidationError:
+                return redirect(back)
+        response = redirect(back)
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        )
+        return response
 
 
 @method_decorator(never_cache, name="dispatch")

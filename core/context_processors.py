@@ -17,6 +17,6 @@ def navigation(request):
     role = role_of(user)
     return {
         "nav_items": items,
-        "user_role": role.group_name if role else None,
+        "user_role": role.label if role else None,
         "classification_marking": settings.CLASSIFICATION_MARKING,
     }

@@ -151,3 +151,26 @@ class VersionedFormMixin:
 
 
 _MISSING = object()
+
+
+def _time_zone_choices():
+    import zoneinfo
+
+    from django.conf import settings
+
+    zones = sorted(zone for zone in zoneinfo.available_timezones() if "/" in zone and not zone.startswith("Etc/"))
+    default = _("Team default (%(zone)s)") % {"zone": settings.TIME_ZONE}
+    return [("", default), *((zone, zone.replace("_", " ")) for zone in zones)]
+
+
+def _language_choices():
+    from django.conf import settings
+
+    return [("", _("Follow my browser")), *settings.LANGUAGES]
+
+
+class PreferenceForm(forms.Form):
+    """The account page's language and time zone (core.preferences)."""
+
+    language = forms.ChoiceField(label=_("Language"), choices=_language_choices, required=False)
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=_time_zone_choices, required=False)

@@ -9,6 +9,7 @@ import logging
 import re
 import time
 import uuid
+import zoneinfo
 from contextlib import ExitStack
 
 from django.conf import settings
@@ -19,11 +20,13 @@ from django.db import connections
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from core.audit import audit_context
+from core.preferences import LANGUAGE_SESSION_KEY, TIME_ZONE_SESSION_KEY
 from core.roles import role_of
 from core.sessions import AUTH_AT_KEY, SEEN_AT_KEY, session_timestamps_set
 from core.twofactor import ENROLLED_SESSION_KEY, is_verified, second_factor_required
@@ -253,3 +256,41 @@ class RejectNulBytesMiddleware:
         if request.path.startswith("/api/"):
             return JsonResponse({"error": {"code": "invalid", "message": message, "details": {}}}, status=400)
         return HttpResponseBadRequest(message)
+
+
+class UserPreferenceMiddleware:
+    """Activate the signed-in user's language and time zone from the session (core.preferences).
+
+    After `LocaleMiddleware` (whose choice from the cookie or Accept-Language stands when the user
+    chose nothing) and after authentication. The chosen language is also written to the language
+    cookie, so the login page after a logout stays in it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = getattr(request, "session", None)
+        language = time_zone = None
+        # Only a session that exists is read: an anonymous request without one costs nothing.
+        if session is not None and request.COOKIES.get(settings.SESSION_COOKIE_NAME):
+            language = session.get(LANGUAGE_SESSION_KEY)
+            time_zone = session.get(TIME_ZONE_SESSION_KEY)
+        if language:
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        if time_zone:
+            timezone.activate(zoneinfo.ZoneInfo(time_zone))
+        else:
+            timezone.deactivate()
+        response = self.get_response(request)
+        if language and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language:
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            )
+        return response

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class TimeStampedModel(models.Model):
@@ -131,3 +132,28 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.model}#{self.object_id} {self.action} by {self.actor_label}"
+
+
+def _language_choices():
+    return settings.LANGUAGES
+
+
+class UserPreference(models.Model):
+    """What a staff member chose for themselves: the interface language and the time zone pages use.
+
+    Blank means "not chosen": the language then follows the browser (Accept-Language) and the time zone
+    is the deployment's `TIME_ZONE`. The values are copied into the session at login and on change
+    (core.preferences), so no request reads this table.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preference")
+    language = models.CharField(_("language"), max_length=8, blank=True, choices=_language_choices)
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("user preference")
+        verbose_name_plural = _("user preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.language or '-'}, {self.time_zone or '-'})"

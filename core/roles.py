@@ -10,6 +10,7 @@ import enum
 
 from django.contrib.auth.models import AnonymousUser, Group, Permission
 from django.db import transaction
+from django.utils.translation import pgettext_lazy
 
 
 class Role(enum.IntEnum):
@@ -20,7 +21,22 @@ class Role(enum.IntEnum):
 
     @property
     def group_name(self) -> str:
+        """The Django group's name: a stable key, never translated."""
         return self.name.capitalize()
+
+    @property
+    def label(self) -> str:
+        """The role as a staff member reads it, in their language."""
+        return str(ROLE_LABELS[self])
+
+
+# Listed after the class so the catalogue holds each name; read through `Role.label`.
+ROLE_LABELS = {
+    Role.VIEWER: pgettext_lazy("staff role", "Viewer"),
+    Role.OFFICER: pgettext_lazy("staff role", "Officer"),
+    Role.LEAD: pgettext_lazy("staff role", "Lead"),
+    Role.ADMIN: pgettext_lazy("staff role", "Admin"),
+}
 
 
 ROLE_BY_GROUP = {role.group_name: role for role in Role}

@@ -12,6 +12,7 @@ from django.db import connection, models
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
+from core import formatting
 from core.audit import TrackedModel, tracked_children, tracked_entry, tracked_models
 from core.models import AuditEvent
 from core.roles import Role, has_role
@@ -66,7 +67,7 @@ def _summary(value) -> str:
     """A large value as its size and checksum: enough to tell versions apart without printing them."""
     text = value if isinstance(value, str) else json.dumps(value, sort_keys=True, cls=DjangoJSONEncoder)
     digest = hashlib.sha256(text.encode()).hexdigest()[:12]
-    return _("%(count)s characters, sha256 %(digest)s") % {"count": f"{len(text):,}", "digest": digest}
+    return _("%(count)s characters, sha256 %(digest)s") % {"count": formatting.integer(len(text)), "digest": digest}
 
 
 def _display(model_field: models.Field | None, value, *, summarize: bool = False) -> str:
@@ -85,7 +86,7 @@ def _display(model_field: models.Field | None, value, *, summarize: bool = False
     if len(text) > HISTORY_VALUE_MAX_CHARS:
         return _("%(start)s… (%(count)s characters)") % {
             "start": text[:HISTORY_VALUE_MAX_CHARS],
-            "count": f"{len(text):,}",
+            "count": formatting.integer(len(text)),
         }
     return text
 

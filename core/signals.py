@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
+from core.preferences import session_preference_copy
 from core.sessions import session_timestamps_set, sessions_end_for_user
 from core.twofactor import enrolled_mark
 
@@ -32,6 +33,7 @@ def log_login(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         session_timestamps_set(request.session)
         enrolled_mark(session=request.session, user=user)
+        session_preference_copy(session=request.session, user=user)
 
 
 @receiver(user_logged_out)

@@ -26,9 +26,13 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from contacts.choices import Stance
+from contacts.influence import reason_text
 from contacts.models import Person
+from core import formatting
 from core.caching import cached_by_version
 from core.errors import NotFoundError
 from core.roles import Role, has_role
@@ -100,7 +104,8 @@ def scenario_or_none(*, slug: str | None = None):
         return scenario_get(slug=slug) if slug else scenario_default()
     except ObjectDoesNotExist:
         if slug:
-            raise NotFoundError(f"Unknown scenario: {slug}", details={"scenario": ["Not found."]}) from None
+            message = _("Unknown scenario: %(slug)s") % {"slug": slug}
+            raise NotFoundError(message, details={"scenario": [_("Not found.")]}) from None
         return None
 
 
@@ -304,39 +309,44 @@ def jobs_supported_for_dashboard(*, user, scenario, limit: int = DASHBOARD_JOB_S
     return {"basis": basis if rows else None, "rows": rows}
 
 
-def _ordinal(number: int) -> str:
-    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
-    return f"{number}{suffix}"
-
-
 def priority_explanation(person: Person, *, exposure_ranks: dict[int, int], now: dt.datetime | None = None) -> str:
     """Why a ranked person scores what they do, in words ("Governor; Michigan is the most exposed state; never
     contacted"). Reads the ranking's annotations and the person's prefetched states: no query."""
     now = now or timezone.now()
     reasons: list[str] = []
     if person.influence:
-        reasons.append(f"rated {person.influence}/5 by staff")
-    elif person.public_influence_basis:
-        reasons.append(person.public_influence_basis.split("; ")[0])
-        reasons.extend(person.public_influence_basis.split("; ")[1:3])
+        reasons.append(_("rated %(influence)s/5 by staff") % {"influence": person.influence})
+    elif person.public_influence_reasons:
+        reasons.extend(reason_text(reason) for reason in person.public_influence_reasons[:3])
+    elif person.public_influence_basis:  # scored before the reasons were kept: the English basis
+        reasons.extend(person.public_influence_basis.split("; ")[:3])
     ranked_states = sorted((exposure_ranks[s.pk], s.name) for s in person.states.all() if s.pk in exposure_ranks)
     if ranked_states:
         rank, name = ranked_states[0]
         reasons.append(
-            f"{name} is the most exposed state" if rank == 1 else f"{name} is the {_ordinal(rank)} most exposed state"
+            _("%(state)s is the most exposed state") % {"state": name}
+            if rank == 1
+            else _("%(state)s is the %(rank)s most exposed state") % {"state": name, "rank": formatting.ordinal(rank)}
         )
     if person.in_battleground:
-        reasons.append("battleground state")
+        reasons.append(_("battleground state"))
     if person.last_contact_at is None:
-        reasons.append("never contacted")
+        reasons.append(_("never contacted"))
     else:
         days = (now - person.last_contact_at).days
-        reasons.append("contacted today" if days < 1 else f"last contacted {days} day{'s' if days != 1 else ''} ago")
+        reasons.append(
+            _("contacted today")
+            if days < 1
+            else ngettext("last contacted %(days)s day ago", "last contacted %(days)s days ago", days) % {"days": days}
+        )
     if person.stance not in {Stance.UNKNOWN, ""}:
         reasons.append(person.get_stance_display().lower())
     if person.open_commitments:
         count = person.open_commitments
-        reasons.append(f"{count} open commitment{'s' if count != 1 else ''}")
+        reasons.append(
+            ngettext("%(count)s open commitment", "%(count)s open commitments", count)
+            % {"count": formatting.integer(count)}
+        )
     text = "; ".join(reasons)
     return text[:1].upper() + text[1:]
 

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Case, Count, DecimalField, ExpressionWrapper, F, FilteredRelation, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.errors import DomainValidationError
 from trade.choices import Flow, MeasureSide, SnapshotStatus
@@ -160,7 +161,7 @@ def base_year_default() -> int:
     )
     candidates = [year for year in (annual, full_monthly) if year is not None]
     if not candidates:
-        raise DomainValidationError("No year has a full year of state × HS chapter detail to base exposure on.")
+        raise DomainValidationError(_("No year has a full year of state × HS chapter detail to base exposure on."))
     return max(candidates)
 
 
@@ -180,7 +181,7 @@ def _base_rows(year: int) -> tuple[_BaseData, object]:
         return _BaseData(year=year, months=12, monthly=False), annual
     monthly = detail.filter(month__isnull=False)
     if not monthly.exists():
-        raise DomainValidationError(f"No state × HS chapter figures for {year}.")
+        raise DomainValidationError(_("No state × HS chapter figures for %(year)s.") % {"year": year})
     months = monthly.values("month").distinct().count()
     return _BaseData(year=year, months=months, monthly=True), monthly
 

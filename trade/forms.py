@@ -9,7 +9,7 @@ from trade.services import MEASURE_EDIT_FIELDS
 
 
 def _scenario_choices():
-    return [(s.slug, s.name) for s in TariffScenario.objects.current_versions().order_by("name")]
+    return [(s.slug, s.label) for s in TariffScenario.objects.current_versions().order_by("name")]
 
 
 class ScenarioChoiceForm(forms.Form):

@@ -7,6 +7,8 @@ import math
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from core import formatting
+
 # (row, column) of each state on a 12 × 8 tile grid (the common NPR-style layout), PR bottom right.
 TILE_POSITIONS: dict[str, tuple[int, int]] = {
     "AK": (0, 0), "ME": (0, 11),
@@ -72,15 +74,16 @@ def tile_map_svg(
     """
     labels = labels or {}
     links = links or {}
-    fmt = value_format or (lambda number: f"{number:,.0f}")
+    fmt = value_format or formatting.integer
     numbers = list(values.values())
     if edges is None:
         edges = _quantile_edges(numbers) if scale == "quantile" else _linear_edges(numbers)
     width, legend_top = 12 * (TILE + GAP), 8 * (TILE + GAP) + 8
     height = legend_top + 62
+    aria_label = escape(title or _("Map of US states"))
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" class="tile-map" role="img" '
-        f'aria-label="{escape(title or _("Map of US states"))}">'
+        f'aria-label="{aria_label}">'
     ]
     if title:
         parts.append(f"<title>{escape(title)}</title>")
@@ -91,7 +94,8 @@ def tile_map_svg(
         fill = NO_DATA if step is None else PALETTE[step]
         ink = "#1a1a1a" if step is None else INK[step]
         dash = ' stroke-dasharray="3 2"' if step is None else ""
-        tip = labels.get(code) or (f"{code}: {fmt(value)}" if value is not None else f"{code}: {_('no data')}")
+        shown = fmt(value) if value is not None else _("no data")
+        tip = labels.get(code) or f"{code}: {shown}"
         tile = (
             f'<g><title>{escape(tip)}</title><rect x="{x + 0.5}" y="{y + 0.5}" width="{TILE - 1}" height="{TILE - 1}" '
             f'rx="4" fill="{fill}" stroke="{OUTLINE}"{dash}/><text x="{x + TILE / 2}" y="{y + TILE / 2 + 5}" '
@@ -102,7 +106,8 @@ def tile_map_svg(
         parts.append(tile)
     parts.append(
         f'<text x="0" y="{legend_top + 10}" font-size="12" font-weight="600" {FONT} fill="#1a1a1a">'
-        f"{escape(legend_title or _('Legend'))}</text>"
+        + escape(legend_title or _("Legend"))
+        + "</text>"
     )
     bounds = [0.0, *edges]
     swatch = width / (len(PALETTE) + 1)
@@ -119,7 +124,7 @@ def tile_map_svg(
     parts.append(
         f'<rect x="{x + 0.5}" y="{legend_top + 18}" width="{swatch - 4}" height="14" fill="{NO_DATA}" '
         f'stroke="{OUTLINE}" stroke-dasharray="3 2"/><text x="{x}" y="{legend_top + 48}" font-size="11" {FONT} '
-        f'fill="#1a1a1a">{escape(_("no data"))}</text>'
+        'fill="#1a1a1a">' + escape(_("no data")) + "</text>"
     )
     parts.append("</svg>")
     return "".join(parts)
@@ -135,41 +140,40 @@ def bar_chart_svg(*, series: list[dict], title: str) -> str:
         return ""
     top = max(max(row["exports"], row["imports"]) for row in series) or 1
     top_billions = _nice_ceiling(top / 1e9) or 1
-    decimals = 0 if top_billions >= 4 else 1 if top_billions >= 0.4 else 2
+    decimals = _axis_places(top_billions / 4)
     bar, gap, left, plot_top, plot_height = 12, 10, 56, 34, 200
     width = left + len(series) * (2 * bar + gap) + 10
     bottom = plot_top + plot_height
     height = bottom + 40
+    unit = _("US$ billions")
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" class="chart" role="img" '
         f'aria-label="{escape(title)}"><title>{escape(title)}</title>',
         '<defs><pattern id="partial" width="5" height="5" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
         f'<rect width="5" height="5" fill="#ffffff"/><rect width="2.5" height="5" fill="{EXPORT_COLOUR}"/></pattern>'
         "</defs>",
-        f'<text x="0" y="12" font-size="12" font-weight="600" {FONT} fill="#1a1a1a">{escape(_("US$ billions"))}</text>',
+        f'<text x="0" y="12" font-size="12" font-weight="600" {FONT} fill="#1a1a1a">' + escape(unit) + "</text>",
     ]
-    legend_x = left + 80
-    for offset, (colour, text) in enumerate(
-        ((EXPORT_COLOUR, _("Exports to Canada")), (IMPORT_COLOUR, _("Imports from Canada")))
-    ):
-        x = legend_x + offset * 170
-        parts.append(
-            f'<rect x="{x}" y="2" width="12" height="12" fill="{colour}"/>'
-            f'<text x="{x + 16}" y="12" font-size="12" {FONT} fill="#1a1a1a">{escape(text)}</text>'
-        )
+    # Each legend item starts where the previous one's text ends (French labels are longer than English).
+    x = max(left + 80, _text_width(unit, 12) + 24)
+    items = [(EXPORT_COLOUR, _("Exports to Canada"), ""), (IMPORT_COLOUR, _("Imports from Canada"), "")]
     if any(row["partial"] for row in series):
-        x = legend_x + 340
+        items.append(("url(#partial)", _("* partial year"), f' stroke="{EXPORT_COLOUR}"'))
+    for colour, text, stroke in items:
         parts.append(
-            f'<rect x="{x}" y="2" width="12" height="12" fill="url(#partial)" stroke="{EXPORT_COLOUR}"/>'
-            f'<text x="{x + 16}" y="12" font-size="12" {FONT} fill="#1a1a1a">{escape(_("* partial year"))}</text>'
+            f'<rect x="{x:.0f}" y="2" width="12" height="12" fill="{colour}"{stroke}/>'
+            f'<text x="{x + 16:.0f}" y="12" font-size="12" {FONT} fill="#1a1a1a">{escape(text)}</text>'
         )
+        x += 16 + _text_width(text, 12) + 20
+    if x > width:  # widen the drawing rather than clip the legend; the bars keep their places
+        parts[0] = parts[0].replace(f'viewBox="0 0 {width} ', f'viewBox="0 0 {int(x)} ', 1)
     for step in range(5):
         value = top_billions * step / 4
         y = bottom - plot_height * step / 4
         parts.append(
             f'<line x1="{left}" x2="{width}" y1="{y}" y2="{y}" stroke="#d5dae1"/>'
             f'<text x="{left - 6}" y="{y + 4}" font-size="11" text-anchor="end" {FONT} fill="#1a1a1a">'
-            f"{value:,.{decimals}f}</text>"
+            f"{formatting.number(value, decimals)}</text>"
         )
     for index, row in enumerate(series):
         x = left + index * (2 * bar + gap) + gap / 2
@@ -183,7 +187,17 @@ def bar_chart_svg(*, series: list[dict], title: str) -> str:
             partial = _(" (partial year)") if row["partial"] else ""
             parts.append(
                 f'<rect x="{x + offset}" y="{bottom - h}" width="{bar}" height="{h}" fill="{fill}"{stroke}>'
-                f"<title>{row['year']} {escape(label)}: US${row[key] / 1e9:,.2f} B{escape(partial)}</title></rect>"
+                "<title>"
+                + escape(
+                    _("%(year)s %(label)s: %(amount)s%(partial)s")
+                    % {
+                        "year": row["year"],
+                        "label": label,
+                        "amount": formatting.money_compact(row[key]),
+                        "partial": partial,
+                    }
+                )
+                + "</title></rect>"
             )
         label = f"{row['year']}{'*' if row['partial'] else ''}"
         parts.append(
@@ -192,9 +206,25 @@ def bar_chart_svg(*, series: list[dict], title: str) -> str:
         )
     parts.append(
         f'<text x="{left}" y="{bottom + 34}" font-size="11" {FONT} fill="#4a5563">'
-        f"{escape(_('Year; nominal US dollars, not adjusted for inflation'))}</text></svg>"
+        + escape(_("Year; nominal US dollars, not adjusted for inflation"))
+        + "</text></svg>"
     )
     return "".join(parts)
+
+
+def _axis_places(step: float) -> int:
+    """The fewest decimals (up to two) that print every multiple of `step` exactly: 2.5 → 1, so an
+    axis up to 10 reads 0, 2.5, 5, 7.5, 10 rather than rounding 2.5 to "3"."""
+    for places in (0, 1):
+        if abs(round(step, places) - step) < 1e-9:
+            return places
+    return 2
+
+
+def _text_width(text: str, font_size: float) -> float:
+    """A generous estimate of the width of `text` in the sans-serif font the charts use (about 0.6 em
+    per character), so that legend items never overlap whatever the language."""
+    return len(text) * font_size * 0.6
 
 
 def _nice_ceiling(value: float) -> float:
@@ -215,7 +245,7 @@ def monthly_duty_chart_svg(*, series: list[dict], title: str) -> str:
         return ""
     top = max(float(row["duty"]) for row in series) / 1e6
     top_millions = _nice_ceiling(top) or 1
-    decimals = 0 if top_millions >= 4 else 1 if top_millions >= 0.4 else 2
+    decimals = _axis_places(top_millions / 4)
     bar, gap, left, plot_top, plot_height = 14, 6, 56, 24, 180
     width = left + len(series) * (bar + gap) + 10
     bottom = plot_top + plot_height
@@ -223,7 +253,9 @@ def monthly_duty_chart_svg(*, series: list[dict], title: str) -> str:
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" class="chart" role="img" '
         f'aria-label="{escape(title)}"><title>{escape(title)}</title>',
-        f'<text x="0" y="12" font-size="12" font-weight="600" {FONT} fill="#1a1a1a">{escape(_("US$ millions"))}</text>',
+        f'<text x="0" y="12" font-size="12" font-weight="600" {FONT} fill="#1a1a1a">'
+        + escape(_("US$ millions"))
+        + "</text>",
     ]
     for step in range(5):
         value = top_millions * step / 4
@@ -231,7 +263,7 @@ def monthly_duty_chart_svg(*, series: list[dict], title: str) -> str:
         parts.append(
             f'<line x1="{left}" x2="{width}" y1="{y}" y2="{y}" stroke="#d5dae1"/>'
             f'<text x="{left - 6}" y="{y + 4}" font-size="11" text-anchor="end" {FONT} fill="#1a1a1a">'
-            f"{value:,.{decimals}f}</text>"
+            f"{formatting.number(value, decimals)}</text>"
         )
     for index, row in enumerate(series):
         x = left + index * (bar + gap) + gap / 2
@@ -239,7 +271,7 @@ def monthly_duty_chart_svg(*, series: list[dict], title: str) -> str:
         month = row["month"]
         parts.append(
             f'<rect x="{x}" y="{bottom - h}" width="{bar}" height="{h}" fill="{IMPORT_COLOUR}">'
-            f"<title>{month:%Y-%m}: US${float(row['duty']) / 1e6:,.2f} M</title></rect>"
+            f"<title>{month:%Y-%m}: {formatting.money_compact(row['duty'])}</title></rect>"
         )
         if month.month in (1, 7):
             parts.append(
@@ -248,6 +280,7 @@ def monthly_duty_chart_svg(*, series: list[dict], title: str) -> str:
             )
     parts.append(
         f'<text x="{left}" y="{bottom + 36}" font-size="11" {FONT} fill="#4a5563">'
-        f"{escape(_('Month; base-year imports ÷ 12 at each month’s measures, nominal US dollars'))}</text></svg>"
+        + escape(_("Month; base-year imports ÷ 12 at each month’s measures, nominal US dollars"))
+        + "</text></svg>"
     )
     return "".join(parts)

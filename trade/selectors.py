@@ -10,6 +10,7 @@ from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.bilingual import in_active_language
 from core.caching import cached_by_version
 from core.errors import NotFoundError
 from trade.choices import Flow, MeasureSide, SnapshotStatus
@@ -242,7 +243,7 @@ def trade_top_chapters_for_state(*, state: State, year: int, n: int = 10) -> lis
         TradeFlow.objects.effective()
         .chapter_detail_one_kind()
         .filter(state=state, year=year)
-        .values("hs_chapter__code", "hs_chapter__name")
+        .values("hs_chapter__code", "hs_chapter__name", "hs_chapter__name_fr")
         .annotate(
             exports=Sum("value_usd", filter=Q(flow=Flow.EXPORT)),
             imports=Sum("value_usd", filter=Q(flow=Flow.IMPORT)),
@@ -253,7 +254,7 @@ def trade_top_chapters_for_state(*, state: State, year: int, n: int = 10) -> lis
     return [
         {
             "code": row["hs_chapter__code"],
-            "name": row["hs_chapter__name"],
+            "name": in_active_language(row["hs_chapter__name"], row["hs_chapter__name_fr"]),
             "exports": row["exports"] or 0,
             "imports": row["imports"] or 0,
         }
@@ -334,7 +335,7 @@ def trade_flows_grouped(
                 sums.items(), key=lambda item: (item[0][0], pillars[item[0][1]].code, item[0][2])
             )
         ]
-    raise NotFoundError(f"Unknown group_by {group_by!r}.")
+    raise NotFoundError(_("Unknown group_by %(value)r.") % {"value": group_by})
 
 
 DIFF_FIELDS = {
@@ -438,7 +439,16 @@ def measures_not_modelled(*, snapshot: ExposureSnapshot) -> list[dict]:
     """The measures of the snapshot's regime that the engine does not count, each with its reason."""
     reasons = (snapshot.assumptions or {}).get("not_modelled", {})
     measures = TariffMeasure.objects.filter(slug__in=list(reasons)).order_by("slug")
-    return [{"measure": measure, "reason": reasons[measure.slug]} for measure in measures]
+    # The reason the refresh recorded, read in the reader's language while it is still the measure's own.
+    return [
+        {
+            "measure": measure,
+            "reason": measure.not_modelled_label
+            if reasons[measure.slug] == measure.not_modelled_reason
+            else reasons[measure.slug],
+        }
+        for measure in measures
+    ]
 
 
 def exposure_as_of(
@@ -485,7 +495,7 @@ def exposure_as_of(
         for row in rows.values()
     ]
     return snapshot, [
-        {**row, "regime": regime, "not_modelled": [(m, m.not_modelled_reason) for m in regime.not_modelled()]}
+        {**row, "regime": regime, "not_modelled": [(m, m.not_modelled_label) for m in regime.not_modelled()]}
         for row in results
     ]
 
@@ -514,7 +524,7 @@ def jobs_supported_by_exports_to_canada(*, state: State) -> dict | None:
             "%(ratio_source)s Applied to the state's %(year)s goods exports to Canada (BTS TransBorder). "
             "The ratio is for 2016 and national: the figure combines 2016 jobs per dollar with %(year)s exports."
         )
-        % {"ratio_source": scenario.jobs_source, "year": latest["year"]},
+        % {"ratio_source": scenario.jobs_source_label, "year": latest["year"]},
     }
 
 

@@ -13,6 +13,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core.concurrency import version_check
 from core.errors import DomainValidationError
@@ -35,7 +37,7 @@ from trade.models import (
 log = logging.getLogger(__name__)
 
 BULK_BATCH = 5000
-PUBLIC_DOMAIN = "U.S. Government work, public domain (17 USC 105)"
+PUBLIC_DOMAIN = gettext_noop("U.S. Government work, public domain (17 USC 105)")
 REFRESH_TASK = "trade.refresh_exposure"
 
 
@@ -55,27 +57,27 @@ class ReleaseInfo:
 
 DEFAULT_SOURCES = {
     ImportFormat.BTS_DOT2: (
-        "U.S. DOT Bureau of Transportation Statistics, TransBorder Freight Data (DOT2)",
+        gettext_noop("U.S. DOT Bureau of Transportation Statistics, TransBorder Freight Data (DOT2)"),
         "https://www.bts.gov/transborder",
     ),
     ImportFormat.BTS_ANNUAL: (
-        "U.S. DOT Bureau of Transportation Statistics, TransBorder Freight Data (state totals)",
+        gettext_noop("U.S. DOT Bureau of Transportation Statistics, TransBorder Freight Data (state totals)"),
         "https://www.bts.gov/transborder",
     ),
     ImportFormat.BTS_STATE_HS2_MONTHLY: (
-        "U.S. DOT Bureau of Transportation Statistics, TransBorder Freight Data (state × HS2)",
+        gettext_noop("U.S. DOT Bureau of Transportation Statistics, TransBorder Freight Data (state × HS2)"),
         "https://www.bts.gov/transborder",
     ),
     ImportFormat.BTS_STATE_HS2_ANNUAL: (
-        "U.S. DOT Bureau of Transportation Statistics, TransBorder Freight Data (state × HS2, annual)",
+        gettext_noop("U.S. DOT Bureau of Transportation Statistics, TransBorder Freight Data (state × HS2, annual)"),
         "https://www.bts.gov/transborder",
     ),
     ImportFormat.BTS_NATIONAL_HS2: (
-        "U.S. DOT Bureau of Transportation Statistics, TransBorder Freight Data (national HS2)",
+        gettext_noop("U.S. DOT Bureau of Transportation Statistics, TransBorder Freight Data (national HS2)"),
         "https://www.bts.gov/transborder",
     ),
     ImportFormat.CENSUS_STATEHS: (
-        "U.S. Census Bureau, International Trade API (state by HS)",
+        gettext_noop("U.S. Census Bureau, International Trade API (state by HS)"),
         "https://www.census.gov/data/developers/data-sets/international-trade.html",
     ),
 }
@@ -134,7 +136,8 @@ def trade_file_import(
     is queued (after commit).
     """
     if format not in PARSERS:
-        raise DomainValidationError(f"Unknown format {format!r}.", details={"formats": list(PARSERS)})
+        message = _("Unknown format %(format)r.") % {"format": format}
+        raise DomainValidationError(message, details={"formats": list(PARSERS)})
     checksum = hashlib.sha256(content).hexdigest()
     run = ImportRun.objects.create(
         format=format,
@@ -370,6 +373,7 @@ SCENARIO_COPY_FIELDS = [
     "slug",
     "name",
     "description",
+    "description_fr",
     "effective_date",
     "source",
     "source_url",
@@ -384,6 +388,7 @@ SCENARIO_COPY_FIELDS = [
     "elasticity_source",
     "jobs_per_billion_usd",
     "jobs_source",
+    "jobs_source_fr",
     "is_synthetic",
     "regime_date",
     "regime_rolls_forward",
@@ -402,14 +407,16 @@ def scenario_revise(
     """
     unknown = set(changes) - set(SCENARIO_COPY_FIELDS) - {"is_default"}
     if unknown:
-        raise DomainValidationError(f"Unknown scenario field(s): {', '.join(sorted(unknown))}.")
+        fields = ", ".join(sorted(unknown))
+        raise DomainValidationError(_("Unknown scenario field(s): %(fields)s.") % {"fields": fields})
     if "slug" in changes and changes["slug"] != scenario.slug:
-        raise DomainValidationError("A new version keeps the scenario's slug.")
+        raise DomainValidationError(_("A new version keeps the scenario's slug."))
     with transaction.atomic():
         current = TariffScenario.objects.select_for_update().get(pk=scenario.pk)
         if not current.is_current_version:
-            raise DomainValidationError("Only the current version of a scenario can be revised.")
+            raise DomainValidationError(_("Only the current version of a scenario can be revised."))
         values = {name: getattr(current, name) for name in SCENARIO_COPY_FIELDS}
+        changes = _clear_stale_french(changes, current, SCENARIO_FRENCH_FIELDS)
         values.update({name: value for name, value in changes.items() if name != "is_default"})
         make_default = changes.get("is_default", current.is_default)
         old_rates = list(current.rates.all())
@@ -481,8 +488,25 @@ def scenario_refresh_enqueue(*, scenario: TariffScenario, trigger: str) -> None:
     )
 
 
+# English field → its French twin: a change to the English that leaves the French as it was would leave
+# French readers a translation of the old text, so the French is cleared (they read the new English)
+# unless the same edit gives a French text too.
+SCENARIO_FRENCH_FIELDS = {"description": "description_fr", "jobs_source": "jobs_source_fr"}
+MEASURE_FRENCH_FIELDS = {"title": "title_fr", "not_modelled_reason": "not_modelled_reason_fr"}
+
+
+def _clear_stale_french(changes: dict, current, pairs: dict[str, str]) -> dict:
+    stale = {
+        french: ""
+        for english, french in pairs.items()
+        if english in changes and changes[english] != getattr(current, english) and french not in changes
+    }
+    return {**changes, **stale}
+
+
 MEASURE_EDIT_FIELDS = [
     "title",
+    "title_fr",
     "instrument",
     "instrument_citation",
     "rate",
@@ -500,6 +524,7 @@ MEASURE_EDIT_FIELDS = [
     "verified_on",
     "verification_note",
     "not_modelled_reason",
+    "not_modelled_reason_fr",
     "notes",
 ]
 
@@ -513,10 +538,11 @@ def tariff_measure_update(
     (EditConflictError, docs/security.md "Concurrent edits")."""
     unknown = set(changes) - set(MEASURE_EDIT_FIELDS)
     if unknown:
-        raise DomainValidationError(f"Unknown measure field(s): {', '.join(sorted(unknown))}.")
+        raise DomainValidationError(_("Unknown measure field(s): %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
     with transaction.atomic():
         version_check(instance=measure, expected=expected_version, actor=actor)
         locked = TariffMeasure.objects.select_for_update().get(pk=measure.pk)
+        changes = _clear_stale_french(changes, locked, MEASURE_FRENCH_FIELDS)
         for name, value in changes.items():
             setattr(locked, name, value)
         locked.full_clean()

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from core import formatting
 from core.errors import DomainError, EditConflictError
 from core.permissions import role_allowed, role_required
 from core.roles import Role
@@ -35,12 +36,12 @@ MEASURES = {
 }
 # How each measure is shown on the map legend and tooltips: (unit, value → text).
 MEASURE_UNITS = {
-    "us_duty_cost": (_("US$ millions"), lambda v: f"{v / 1e6:,.0f}"),
-    "counter_duty_exposure": (_("US$ millions"), lambda v: f"{v / 1e6:,.0f}"),
-    "exports_at_risk_central": (_("US$ millions"), lambda v: f"{v / 1e6:,.0f}"),
-    "jobs_at_risk_central": (_("jobs"), lambda v: f"{v:,.0f}"),
-    "duty_cost_share_of_gdp": (_("% of state GDP"), lambda v: f"{v * 100:,.2f}"),
-    "two_way_trade_share_of_gdp": (_("% of state GDP"), lambda v: f"{v * 100:,.1f}"),
+    "us_duty_cost": (_("US$ millions"), lambda v: formatting.millions(v, 0)),
+    "counter_duty_exposure": (_("US$ millions"), lambda v: formatting.millions(v, 0)),
+    "exports_at_risk_central": (_("US$ millions"), lambda v: formatting.millions(v, 0)),
+    "jobs_at_risk_central": (_("jobs"), formatting.jobs),
+    "duty_cost_share_of_gdp": (_("% of state GDP"), lambda v: formatting.number(v * 100, 2)),
+    "two_way_trade_share_of_gdp": (_("% of state GDP"), lambda v: formatting.number(v * 100, 1)),
 }
 
 
@@ -77,7 +78,7 @@ def state_list(request):
     title = _("%(measure)s by state (%(unit)s), %(scenario)s") % {
         "measure": MEASURES[measure],
         "unit": unit,
-        "scenario": scenario.name,
+        "scenario": scenario.label,
     }
     context = {
         "form": form,
@@ -94,7 +95,8 @@ def state_list(request):
                 title=title,
                 scale="quantile",
                 value_format=fmt,
-                legend_title=f"{MEASURES[measure]} ({unit}); {_('five groups of about ten states')}",
+                legend_title=_("%(measure)s (%(unit)s); five groups of about ten states")
+                % {"measure": MEASURES[measure], "unit": unit},
             )
         ),
         "releases": snapshot.releases.all() if snapshot else [],

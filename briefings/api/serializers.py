@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -16,6 +17,7 @@ class BriefingPacketSerializer(serializers.ModelSerializer):
         model = BriefingPacket
         fields = [
             "id",
+            "language",
             "target_kind",
             "target_key",
             "target_label",
@@ -70,6 +72,7 @@ class BriefingPacketRequestSerializer(serializers.Serializer):
     target_kind = serializers.ChoiceField(choices=TargetKind.choices)
     target_id = serializers.CharField(max_length=20, help_text="Id of the person/organization/campaign; state code.")
     scenario = serializers.SlugField(required=False, allow_blank=True)
+    language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False, help_text="Default: en.")
     template = serializers.PrimaryKeyRelatedField(
         queryset=PacketTemplate.objects.all(), required=False, allow_null=True
     )

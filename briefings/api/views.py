@@ -43,6 +43,7 @@ class BriefingPacketViewSet(
             actor=request.user,
             scenario_slug=data.get("scenario") or None,
             template=data.get("template"),
+            language=data.get("language") or "",
         )
         packet.refresh_from_db()
         return Response(self.get_serializer(packet).data, status=status.HTTP_202_ACCEPTED)

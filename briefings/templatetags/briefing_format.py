@@ -1,16 +1,19 @@
-"""Template filters that print packet figures exactly as briefings.formatting does."""
+"""Packet template filters. Figures print through `core.formatting`, as the pages and charts do."""
 
 from django import template
 
-from briefings import formatting
 from briefings.models import BriefingPacket
+from core import formatting
 
 register = template.Library()
 
-register.filter("usd", formatting.usd)
-register.filter("usd_short", formatting.usd_short)
+# Exact tables keep whole dollars; cards, prose and breakdowns read in millions or billions.
+register.filter("usd", formatting.money)
+register.filter("usd_short", formatting.money_compact)
 register.filter("percent", formatting.percent)
 register.filter("jobs", formatting.jobs)
+# Packet contexts keep dates as ISO text (they are stored as JSON); print them in the packet's language.
+register.filter("local_date", formatting.date)
 
 
 @register.filter
@@ -22,10 +25,8 @@ def can_request_packets(user) -> bool:
 @register.filter
 def figure(value, fmt: str) -> str:
     """A compared figure in its format ("usd", "jobs" or "int")."""
-    if value is None:
-        return "—"
     if fmt == "usd":
-        return formatting.usd(value)
+        return formatting.money(value)
     return formatting.jobs(value)
 
 

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from contacts.models import Organization, Person, Position, Relationship, SavedSegment
@@ -79,5 +80,5 @@ class SavedSegmentSerializer(serializers.ModelSerializer):
         # A form-encoded or multipart body carries JSON as text, and DRF checks for null before it
         # parses the text: `filters=null` arrived here as None and failed in the service.
         if not isinstance(value, dict):
-            raise serializers.ValidationError("Filters must be an object of filter names and values.")
+            raise serializers.ValidationError(_("Filters must be an object of filter names and values."))
         return value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, mixins, status, viewsets
@@ -157,7 +158,7 @@ class CampaignViewSet(
             data = dict(serializer.validated_data)
             segment = data.pop("segment", None)
             if segment is not None and not segments_for(user=request.user).filter(pk=segment.pk).exists():
-                raise NotFoundError("Unknown segment.", details={"segment": ["Not found."]})
+                raise NotFoundError(_("Unknown segment."), details={"segment": [_("Not found.")]})
             added = services.campaign_targets_add(campaign=campaign, actor=request.user, **data)
             if segment is not None:
                 added += services.campaign_targets_add_from_segment(
@@ -191,7 +192,10 @@ class PriorityListView(generics.ListAPIView):
             return None
         found = model.objects.filter(**{field: value}).first() if (field != "pk" or value.isdigit()) else None
         if found is None:
-            raise NotFoundError(f"Unknown {param}: {value}", details={param: ["Not found."]})
+            raise NotFoundError(
+                _("Unknown %(parameter)s: %(value)s") % {"parameter": param, "value": value},
+                details={param: [_("Not found.")]},
+            )
         return found
 
     def get_queryset(self):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 from django.urls import NoReverseMatch, reverse
 
+from core import formatting
 from outreach import selectors
 
 register = template.Library()
@@ -39,8 +40,8 @@ def state_url(state) -> str:
 
 @register.filter
 def points(value) -> str:
-    """A score component's points, one decimal."""
-    return f"{value or 0:.1f}"
+    """A score component's points, one decimal (a component that adds nothing adds 0.0 points)."""
+    return formatting.number(value or 0, 1)
 
 
 @register.inclusion_tag("outreach/_timeline_list.html", takes_context=True)

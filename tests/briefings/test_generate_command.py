@@ -2,10 +2,10 @@ import pytest
 from django.core.management import call_command
 from pypdf import PdfReader
 
-from briefings.formatting import usd
 from briefings.models import BriefingPacket
 from contacts.choices import PersonKind
 from contacts.models import Person
+from core.formatting import money
 from trade import selectors as trade_selectors
 from trade.models import ExposureSnapshot, State, TradeFlow
 from trade.public_data import scenario_definitions
@@ -34,16 +34,16 @@ def test_generate_briefing_state_mi_pdf_holds_trade_senators_and_duty_cost(tmp_p
     assert output.read_bytes().startswith(b"%PDF")
     # BTS 2024 annual totals for Michigan as the trade engine stores them, formatted as the packet prints them.
     assert annual_2024 == {"export": 23299152909, "import": 44812635460}
-    assert usd(annual_2024["export"]) == "$23,299,152,909"
-    assert usd(annual_2024["export"]) in text
-    assert usd(annual_2024["import"]) in text
+    assert money(annual_2024["export"]) == "US$23,299,152,909"
+    assert money(annual_2024["export"]) in text
+    assert money(annual_2024["import"]) in text
     senators = Person.objects.filter(kind=PersonKind.SENATOR, states=michigan, is_current_office_holder=True)
     assert senators.count() == 2
     for senator in senators:
         assert senator.display_name in text
     # The default scenario's US duty cost for Michigan, as the exposure engine computed it.
     assert figure.us_duty_cost > 0
-    assert usd(figure.us_duty_cost) in text
+    assert money(figure.us_duty_cost) in text
     assert scenario.name in text
     packet = BriefingPacket.objects.get()
     assert packet.status == "done"
@@ -87,3 +87,14 @@ def test_generate_briefing_unknown_scenario_fails_and_writes_nothing(tmp_path, r
         call_command("generate_briefing", "--state", "VT", "--scenario", "nope", "--output", str(output))
     assert not output.exists()
     assert BriefingPacket.objects.count() == 0
+
+
+def test_generate_briefing_language_fr_writes_the_packet_in_french(tmp_path, state_trade):
+    state_trade("MI", scenarios=True)
+    output = tmp_path / "mi.html"
+
+    call_command("generate_briefing", "--state", "MI", "--format", "html", "--language", "fr", "--output", str(output))
+
+    html = output.read_text(encoding="utf-8")
+    assert '<html lang="fr">' in html
+    assert BriefingPacket.objects.get().language == "fr"

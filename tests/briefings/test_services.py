@@ -243,3 +243,48 @@ def test_packet_share_of_gdp_says_which_years_of_trade_and_gdp_it_combines(
     label = re.search(r"two-way trade, share of state GDP \(([^)]*)\)", packet.html)
     assert label is not None, "the share of GDP is printed without its years"
     assert re.fullmatch(r"\d{4} trade ÷ 2022 GDP|2022 trade and GDP", label.group(1))
+
+
+def test_a_packet_generated_in_french_prints_its_figures_the_french_way(state_trade, officer, request_packet):
+    state_trade("MI", scenarios=True)
+    michigan = State.objects.get(code="MI")
+
+    packet = request_packet(target_kind=TargetKind.STATE, target=michigan, actor=officer, language="fr")
+
+    assert packet.status == PacketStatus.DONE
+    assert packet.language == "fr"
+    assert '<html lang="fr">' in packet.html
+    assert "En vigueur aujourd’hui" in packet.html  # the default scenario's name, in French
+    # Michigan's 2024 exports to Canada in the bundled BTS file: 23,299,152,909 US dollars.
+    assert "23\xa0299\xa0152\xa0909\xa0$\xa0US" in packet.html  # the exact table
+    # The card: the latest full year, 2025, whose exports the bundled file gives as 21,166,959,580.
+    assert packet.figures["trade"]["latest"]["exports"] == 21166959580
+    assert '<div class="value">21,2\xa0G$\xa0US</div>' in packet.html
+    assert "US$23,299,152,909" not in packet.html and "US$21.2B" not in packet.html
+
+
+def test_a_packet_is_in_english_unless_french_is_asked_for_whatever_the_requester_reads(
+    state_trade, officer, request_packet
+):
+    """The leave-behind is for US readers: a French-speaking officer's request still makes it in English."""
+    from django.utils import translation
+
+    state_trade("MI", scenarios=True)
+    michigan = State.objects.get(code="MI")
+
+    with translation.override("fr"):
+        packet = request_packet(target_kind=TargetKind.STATE, target=michigan, actor=officer)
+
+    assert packet.language == "en"
+    assert '<html lang="en">' in packet.html
+    assert "US$21.2B" in packet.html and "G$" not in packet.html
+
+
+def test_a_packet_in_an_unknown_language_is_refused(state_trade, officer):
+    from briefings.services import packet_request
+    from core.errors import DomainValidationError
+
+    state_trade("MI")
+    with pytest.raises(DomainValidationError) as refused:
+        packet_request(target_kind=TargetKind.STATE, target=State.objects.get(code="MI"), actor=officer, language="de")
+    assert "language" in refused.value.details

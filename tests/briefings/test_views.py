@@ -187,3 +187,27 @@ def test_person_organization_state_and_campaign_pages_offer_a_packet(reference_d
         assert 'action="/briefings/request/"' in content, url
         assert f'name="target_kind" value="{kind}"' in content, url
         assert f'name="target_id" value="{target_id}"' in content, url
+
+
+def test_api_and_form_take_the_packet_language(
+    reference_data, officer, api_for, client_for, django_capture_on_commit_callbacks
+):
+    api = api_for(officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        created = api.post(
+            "/api/briefings/", {"target_kind": TargetKind.STATE, "target_id": "VT", "language": "fr"}, format="json"
+        )
+    assert created.status_code == 202
+    assert created.json()["language"] == "fr"
+    assert b'<html lang="fr">' in api.get(f"/api/briefings/{created.json()['id']}/html").content
+    refused = api.post("/api/briefings/", {"target_kind": "state", "target_id": "VT", "language": "de"}, format="json")
+    assert refused.status_code == 400
+
+    client = client_for(officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/briefings/request/", {"target_kind": "state", "target_id": "VT"})
+    assert response.status_code == 302
+    packet = BriefingPacket.objects.latest("id")
+    assert packet.language == "en"  # a one-click request from another page: English
+    detail = client.get(f"/briefings/{packet.pk}/").content.decode()
+    assert '<input type="hidden" name="language" value="en">' in detail

@@ -80,3 +80,26 @@ def login(page):
         page.wait_for_url(lambda url: "/login/" not in url)
 
     return _login
+
+
+@pytest.fixture
+def michigan_stakeholder():
+    """`michigan_stakeholder(title=..., summary=...)`: the bundled reference data, Michigan's trade and
+    scenarios, and one synthetic stakeholder in Michigan with one logged interaction."""
+    import io
+
+    from tests.briefings.factories import import_state_trade
+    from tests.outreach.factories import InteractionFactory, SyntheticPersonFactory
+    from trade.models import State
+    from trade.public_data import load_reference
+
+    def _make(*, title: str, summary: str):
+        load_reference(stdout=io.StringIO())
+        import_state_trade("MI", scenarios=True)
+        person = SyntheticPersonFactory(
+            first_name="Dana", last_name="Testperson", title=title, states=[State.objects.get(code="MI")]
+        )
+        InteractionFactory(people=[person], summary=summary)
+        return person
+
+    return _make

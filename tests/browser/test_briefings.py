@@ -1,6 +1,5 @@
 """Browser walk: ask for a packet on a person's page, watch it finish, open the HTML, download the PDF."""
 
-import io
 import subprocess
 
 import pytest
@@ -9,12 +8,9 @@ from pypdf import PdfReader
 from briefings import services
 from briefings.models import BriefingPacket
 from core.roles import Role
-from tests.briefings.factories import import_state_trade
 from tests.browser.conftest import SCREENSHOTS
 from tests.core.factories import PASSWORD
-from tests.outreach.factories import InteractionFactory, SyntheticPersonFactory
-from trade.models import State
-from trade.public_data import load_reference
+from tests.outreach.factories import InteractionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,18 +25,13 @@ def queued_only(monkeypatch):
 
 
 def test_request_packet_from_person_page_then_open_html_and_download_pdf(
-    page, login, shot, make_user, queued_only, tmp_path
+    page, login, shot, make_user, queued_only, tmp_path, michigan_stakeholder
 ):
-    load_reference(stdout=io.StringIO())
-    import_state_trade("MI", scenarios=True)
-    user = make_user(Role.OFFICER, username="jtremblay", first_name="Julie", last_name="Tremblay")
-    person = SyntheticPersonFactory(
-        first_name="Dana",
-        last_name="Testperson",
+    person = michigan_stakeholder(
         title="Plant manager (synthetic)",
-        states=[State.objects.get(code="MI")],
+        summary="Call about parts crossing the Windsor–Detroit border (synthetic)",
     )
-    InteractionFactory(people=[person], summary="Call about parts crossing the Windsor–Detroit border (synthetic)")
+    user = make_user(Role.OFFICER, username="jtremblay", first_name="Julie", last_name="Tremblay")
     login(user.username, PASSWORD)
 
     page.goto(f"/stakeholders/{person.pk}/")

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 
+from core.formatting import money
 from tests.contacts.factories import PersonFactory
 from tests.trade.factories import (
     DataReleaseFactory,
@@ -33,9 +34,10 @@ def test_person_page_shows_exposure_of_their_states(client_for, viewer):
     page = client_for(viewer).get(f"/stakeholders/{person.pk}/").content.decode()
 
     assert "Synthetic State QQ" in page
-    assert "6,000" in page  # exports 12 × 500
-    assert "12,000" in page  # imports 12 × 1,000
-    assert f"{figure.us_duty_cost:,.0f}" in page
+    # Amounts read compact, with the exact figure on hover.
+    assert ">US$6.0K<" in page and 'title="US$6,000"' in page  # exports 12 × 500
+    assert ">US$12.0K<" in page and 'title="US$12,000"' in page  # imports 12 × 1,000
+    assert f'title="{money(figure.us_duty_cost)}"' in page
     assert scenario.name in page
 
 

@@ -5,7 +5,7 @@ import io
 import statistics
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from contacts.models import InfluenceWeights, Person
 from contacts.services import public_influence_refresh
@@ -45,6 +45,19 @@ def test_michigan_ranks_by_office_and_committee_seats_with_default_weights(publi
     assert governor.public_influence_basis.startswith("Governor; ")
 
 
+def test_public_record_reasons_read_in_the_readers_language_and_the_basis_stays_english(public_people, viewer):
+    ranked = {p.last_name: p for p in priority_people(user=viewer, state=_state("MI"))}
+    dingell = ranked["Dingell"]
+    assert dingell.public_influence_basis.startswith("U.S. representative; sits on House Energy and Commerce")
+    with translation.override("fr"):
+        explanation = priority_explanation(dingell, exposure_ranks={})
+        assert explanation.startswith("Représentant des États-Unis; siège à : House Energy and Commerce")
+        assert "sits on" not in explanation
+        # Rows scored before the reasons were kept read their English basis rather than nothing.
+        dingell.public_influence_reasons = []
+        assert priority_explanation(dingell, exposure_ranks={}).startswith("U.S. representative; sits on")
+
+
 def test_staff_rating_wins_over_the_public_record_and_says_so(public_people, viewer):
     governor = Person.objects.get(kind="governor", states__code="MI")
     Person.objects.filter(pk=governor.pk).update(influence=1)
@@ -71,6 +84,24 @@ def test_explanation_names_office_exposure_and_contact(viewer):
     assert priority_explanation(rows[senator.pk], exposure_ranks=ranks) == (
         "U.S. senator; Ohio is the 2nd most exposed state; last contacted 3 days ago"
     )
+
+
+def test_explanation_reads_in_the_readers_language(viewer):
+    michigan = StateFactory(code="MI", name="Michigan")
+    ohio = StateFactory(code="OH", name="Ohio")
+    scenario = exposure_snapshot(totals={michigan: (60, 40), ohio: (30, 20)}).scenario
+    rated = SyntheticPersonFactory(influence=4, states=[ohio])
+    InteractionFactory(people=[rated], occurred_at=timezone.now() - dt.timedelta(days=3, hours=1))
+    ranks = state_exposure_ranks(scenario=scenario)
+    row = next(p for p in priority_people(user=viewer, scenario=scenario) if p.pk == rated.pk)
+    with translation.override("fr"):
+        assert priority_explanation(row, exposure_ranks=ranks) == (
+            "Noté 4/5 par l’équipe; Ohio est au 2e rang des États les plus exposés; dernier contact il y a 3 jours"
+        )
+    with translation.override("en"):
+        assert priority_explanation(row, exposure_ranks=ranks) == (
+            "Rated 4/5 by staff; Ohio is the 2nd most exposed state; last contacted 3 days ago"
+        )
 
 
 def test_changed_weights_change_the_influence(viewer):

@@ -155,7 +155,14 @@ def test_tariffs_page_charts_monthly_duty_as_measures_came_and_went(client_for, 
     assert by_month[datetime.date(2025, 9, 1)] == Decimal("296700") / 12
     assert by_month[datetime.date(2026, 12, 1)] == Decimal("269625") / 12
     body = client_for(viewer).get("/tariffs/", {"state": "MI"}).content.decode()
-    assert "<svg" in body and "2025-09: US$0.02 M" in body
+    assert "<svg" in body and "2025-09: US$24.7K" in body
+
+
+def test_tariffs_page_in_french_labels_the_chart_in_french(client_for, viewer, in_force_today):
+    body = client_for(viewer).get("/tariffs/", {"state": "MI"}, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    # September 2025: 296,700 / 12 = 24,725 US dollars of duty.
+    assert "2025-09: 24,7\xa0k$\xa0US" in body
+    assert "US$24.7K" not in body
 
 
 def test_a_lead_edits_a_measure_and_a_viewer_cannot(client_for, viewer, lead, michigan):

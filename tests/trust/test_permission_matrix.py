@@ -71,6 +71,9 @@ RULES: list[Rule] = [
     Rule("url:logout", ("GET",), by_role(405, 405, 405, 405, 405)),
     # --- core pages -----------------------------------------------------------------------------
     Rule("url:account", ("GET",), signed_in(200)),
+    # The header's language switch works signed in or not (the login page has it) and always redirects.
+    Rule("url:language-set", ("POST",), by_role(302, 302, 302, 302, 302)),
+    Rule("url:language-set", ("GET",), by_role(405, 405, 405, 405, 405)),
     # Admins in these tests have already enrolled and verified: set-up sends them back to their account.
     Rule("url:two-factor-setup", ("GET",), by_role(LOGIN, 200, 200, 200, 302)),
     # Without an enrolled device the verify step sends people to set-up.

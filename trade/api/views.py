@@ -3,6 +3,7 @@
 import datetime
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
@@ -85,7 +86,7 @@ class ExposureViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         try:
             return selectors.scenario_get(slug=self.request.query_params.get("scenario"))
         except TariffScenario.DoesNotExist:
-            raise NotFoundError("Unknown scenario.") from None
+            raise NotFoundError(_("Unknown scenario.")) from None
 
     def list(self, request, *args, **kwargs):
         as_of = request.query_params.get("as_of")
@@ -94,15 +95,15 @@ class ExposureViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         try:
             day = datetime.date.fromisoformat(as_of)
         except ValueError:
-            raise DomainValidationError("as_of must be a date, YYYY-MM-DD.") from None
+            raise DomainValidationError(_("as_of must be a date, YYYY-MM-DD.")) from None
         scenario = self._scenario()
         if not scenario.is_regime:
-            raise DomainValidationError("as_of applies to scenarios built from dated measures.")
+            raise DomainValidationError(_("as_of applies to scenarios built from dated measures."))
         state = None
         if request.query_params.get("state"):
             state = State.objects.filter(code=request.query_params["state"].upper()).first()
             if state is None:
-                raise NotFoundError("Unknown state.")
+                raise NotFoundError(_("Unknown state."))
         snapshot, rows = selectors.exposure_as_of(scenario=scenario, as_of=day, state=state)
         results = [
             {
@@ -133,7 +134,7 @@ class ExposureViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         year = params.get("year")
         if year:
             if not year.isdigit():
-                raise DomainValidationError("year must be a number.")
+                raise DomainValidationError(_("year must be a number."))
             snapshot = (
                 ExposureSnapshot.objects.filter(scenario=scenario, base_year=int(year), status="ready")
                 .order_by("-is_current", "-created_at")

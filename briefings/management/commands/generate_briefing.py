@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from briefings.choices import PacketFormat, PacketStatus, TargetKind
@@ -21,6 +22,9 @@ class Command(BaseCommand):
         target.add_argument("--campaign", type=int, help="Campaign id (writes the batch summary).")
         parser.add_argument("--scenario", help="Scenario slug (default: the default scenario).")
         parser.add_argument("--format", choices=PacketFormat.values, default=PacketFormat.PDF)
+        parser.add_argument(
+            "--language", choices=[code for code, _name in settings.LANGUAGES], help="Default: en (for US readers)."
+        )
         parser.add_argument("--output", required=True, help="File to write.")
 
     def handle(self, *args, **options):
@@ -33,6 +37,7 @@ class Command(BaseCommand):
                 scenario_slug=options["scenario"],
                 generated_for="generate_briefing (command line)",
                 enqueue=False,
+                language=options["language"] or "",
             )
         except DomainError as exc:
             raise CommandError(exc.message) from exc
