@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from briefings.models import TalkingPoint
 from trade.models import Pillar, State
@@ -22,7 +23,7 @@ def load_talking_points(*, stdout, path: Path = TALKING_POINTS_FILE) -> None:
     created = 0
     with path.open(newline="", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
-            _, was_created = TalkingPoint.objects.get_or_create(
+            _point, was_created = TalkingPoint.objects.get_or_create(
                 key=row["key"],
                 defaults={
                     "pillar": pillars.get(row["pillar"]),
@@ -35,4 +36,6 @@ def load_talking_points(*, stdout, path: Path = TALKING_POINTS_FILE) -> None:
                 },
             )
             created += was_created
-    stdout.write(f"Talking points: {TalkingPoint.objects.count()} ({created} new).")
+    stdout.write(
+        _("Talking points: %(count)s (%(new)s new).") % {"count": TalkingPoint.objects.count(), "new": created}
+    )

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
 
 from contacts.models import ContactPoint, Organization, Person, Position
 from contacts.normalize import email_key, organization_name_key, person_name_key, phone_key
@@ -31,8 +32,12 @@ class DuplicateCandidate:
     record: Person | Organization
     score: int = 0
     reasons: list[str] = field(default_factory=list)
+    # Whether the match rests on the name (the rule a spreadsheet row without id or email is matched by);
+    # kept apart from the reasons, which are words in the reader's language.
+    same_name: bool = False
 
-    def add(self, score: int, reason: str) -> None:
+    def add(self, score: int, reason: str, *, same_name: bool = False) -> None:
+        self.same_name = self.same_name or same_name
         if reason not in self.reasons:
             self.reasons.append(reason)
             self.score = min(100, self.score + score)
@@ -122,17 +127,21 @@ class PersonDuplicateIndex:
                 shared_orgs = {p.organization_id for p in person.positions.all()} & organization_ids
                 candidate = candidates.setdefault(person.pk, DuplicateCandidate(person))
                 if shared_states:
-                    candidate.add(SCORE_NAME_AND_STATE, f"same name and state ({', '.join(shared_states)})")
+                    candidate.add(
+                        SCORE_NAME_AND_STATE,
+                        _("same name and state (%(states)s)") % {"states": ", ".join(shared_states)},
+                        same_name=True,
+                    )
                 if shared_orgs:
-                    candidate.add(SCORE_NAME_AND_ORGANIZATION, "same name and organization")
+                    candidate.add(SCORE_NAME_AND_ORGANIZATION, _("same name and organization"), same_name=True)
         matched = [("email", k) for k in description.email_keys] + [("phone", k) for k in description.phone_keys]
         points = sorted((p for found in matched for p in self.points.get(found, ())), key=lambda p: p.pk)
         for point in points:
             candidate = candidates.setdefault(point.person_id, DuplicateCandidate(point.person))
             if point.kind == "email":
-                candidate.add(SCORE_EMAIL, f"same email ({point.value})")
+                candidate.add(SCORE_EMAIL, _("same email (%(value)s)") % {"value": point.value})
             else:
-                candidate.add(SCORE_PHONE, f"same phone ({point.value})")
+                candidate.add(SCORE_PHONE, _("same phone (%(value)s)") % {"value": point.value})
         found = [c for pk, c in candidates.items() if c.reasons and pk != exclude_pk]
         return sorted(found, key=lambda c: (-c.score, c.record.pk))
 
@@ -173,13 +182,18 @@ def person_duplicate_pairs(*, limit: int = 200) -> list[DuplicatePair]:
             for b in group[i + 1 :]:
                 shared = sorted({s.code for s in a.states.all()} & {s.code for s in b.states.all()})
                 if shared:
-                    note(a.pk, b.pk, SCORE_NAME_AND_STATE, f"same name and state ({', '.join(shared)})")
+                    note(
+                        a.pk,
+                        b.pk,
+                        SCORE_NAME_AND_STATE,
+                        _("same name and state (%(states)s)") % {"states": ", ".join(shared)},
+                    )
                 if orgs[a.pk] & orgs[b.pk]:
-                    note(a.pk, b.pk, SCORE_NAME_AND_ORGANIZATION, "same name and organization")
+                    note(a.pk, b.pk, SCORE_NAME_AND_ORGANIZATION, _("same name and organization"))
 
     for kinds, score, label in (
-        (("email",), SCORE_EMAIL, "same email"),
-        (PHONE_KINDS, SCORE_PHONE, "same phone"),
+        (("email",), SCORE_EMAIL, _("same email (%(value)s)")),
+        (PHONE_KINDS, SCORE_PHONE, _("same phone (%(value)s)")),
     ):
         points = ContactPoint.objects.filter(person__isnull=False, kind__in=kinds).exclude(value_key="")
         shared_keys = points.values("value_key").annotate(n=Count("person", distinct=True)).filter(n__gt=1)
@@ -190,7 +204,7 @@ def person_duplicate_pairs(*, limit: int = 200) -> list[DuplicatePair]:
             groups[key].append(person_id)
         for key, ids in groups.items():
             for a, b in _pairs_from_groups({key: ids}):
-                note(a, b, score, f"{label} ({key})")
+                note(a, b, score, label % {"value": key})
 
     ranked = sorted(found.items(), key=lambda item: (-item[1].score, item[0]))[:limit]
     ids = {pk for pair, _ in ranked for pk in pair}
@@ -244,11 +258,11 @@ class OrganizationDuplicateIndex:
         if key:
             for organization in self.by_key.get(key, ()):
                 candidate = candidates.setdefault(organization.pk, DuplicateCandidate(organization))
-                candidate.add(SCORE_ORG_NAME, "same name")
+                candidate.add(SCORE_ORG_NAME, _("same name"), same_name=True)
         if domain:
             for organization in self.by_domain.get(domain, ()):
                 candidates.setdefault(organization.pk, DuplicateCandidate(organization)).add(
-                    SCORE_ORG_WEBSITE, f"same website ({domain})"
+                    SCORE_ORG_WEBSITE, _("same website (%(domain)s)") % {"domain": domain}
                 )
         found = [c for pk, c in candidates.items() if pk != exclude_pk]
         return sorted(found, key=lambda c: (-c.score, c.record.pk))
@@ -266,10 +280,10 @@ def organization_duplicate_pairs(*, limit: int = 200) -> list[DuplicatePair]:
     for group in by_key.values():
         for i, a in enumerate(group):
             for b in group[i + 1 :]:
-                reasons = ["same name"]
+                reasons = [_("same name")]
                 score = SCORE_ORG_NAME
                 if a.website and _domain(a.website) == _domain(b.website):
-                    reasons.append(f"same website ({_domain(a.website)})")
+                    reasons.append(_("same website (%(domain)s)") % {"domain": _domain(a.website)})
                     score = min(100, score + SCORE_ORG_WEBSITE)
                 pairs.append(DuplicatePair(a, b, score, reasons))
     return sorted(pairs, key=lambda p: (-p.score, p.first.pk, p.second.pk))[:limit]

@@ -25,6 +25,8 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from contacts.choices import Chamber, ContactKind, OrganizationType, PersonKind, RecordSource
 from contacts.models import (
@@ -74,17 +76,24 @@ class ImportReport:
     skipped: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
-        text = (
-            f"{self.label}: {self.created} created, {self.updated} updated, {self.unchanged} unchanged, "
-            f"{self.retired} retired"
-        )
+        parts = [
+            _("%(created)s created, %(updated)s updated, %(unchanged)s unchanged, %(retired)s retired")
+            % {"created": self.created, "updated": self.updated, "unchanged": self.unchanged, "retired": self.retired}
+        ]
         if self.flagged:
-            text += f", {self.flagged} flagged for verification"
+            parts.append(_("%(count)s flagged for verification") % {"count": self.flagged})
         if self.for_review:
-            text += f", {self.for_review} staff-edited fields kept with the source's new value for review"
+            parts.append(
+                _("%(count)s staff-edited fields kept with the source's new value for review")
+                % {"count": self.for_review}
+            )
         if self.skipped:
-            text += f", {len(self.skipped)} skipped ({'; '.join(self.skipped[:5])})"
-        return text + "."
+            parts.append(
+                _("%(count)s skipped (%(reasons)s)")
+                % {"count": len(self.skipped), "reasons": "; ".join(self.skipped[:5])}
+            )
+        label = _(self.label)  # a gettext_noop message id
+        return f"{label}: {', '.join(parts)}."
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -192,7 +201,7 @@ def congress_import(
     """Members of Congress by Bioguide id: create, refresh public fields, retire those no longer listed."""
     now = now or timezone.now()
     release = release or release_label("congress", path)
-    report = ImportReport(label="Congress")
+    report = ImportReport(label=gettext_noop("Congress"))
     states = {state.code: state for state in State.objects.all()}
     rows = _rows(Path(path))
     existing = {p.bioguide_id: p for p in Person.objects.filter(bioguide_id__isnull=False)}
@@ -300,7 +309,7 @@ def committees_import(*, path: Path | str = COMMITTEES_FILE) -> ImportReport:
     Seats of the listed committees that are no longer in the file are removed (they are public data,
     refreshed in full); counted as retired.
     """
-    report = ImportReport(label="Committee seats")
+    report = ImportReport(label=gettext_noop("Committee seats"))
     rows = _rows(Path(path))
     names: dict[str, str] = {}
     for row in rows:
@@ -311,7 +320,7 @@ def committees_import(*, path: Path | str = COMMITTEES_FILE) -> ImportReport:
         parent_code = code[:4] if len(code) > 4 else None
         if parent_code and parent_code not in committees:
             parent_name = names.get(parent_code) or names[code].split(" — ")[0]
-            committees[parent_code], _ = Committee.objects.update_or_create(
+            committees[parent_code], _created = Committee.objects.update_or_create(
                 code=parent_code, defaults={"name": parent_name, "chamber": _committee_chamber(parent_code)}
             )
         values = {
@@ -409,7 +418,7 @@ def governors_import(
     """
     now = now or timezone.now()
     release = release or release_label("governors", path)
-    report = ImportReport(label="Governors")
+    report = ImportReport(label=gettext_noop("Governors"))
     for_review: list = []
     states = {state.code: state for state in State.objects.all()}
     current_governors = list(
@@ -515,7 +524,7 @@ def governors_import(
 def organizations_seed_import(*, path: Path | str = ORGANIZATIONS_FILE, release: str = "") -> ImportReport:
     """The starter set of real organizations (data/organizations/), matched by their seed id."""
     release = release or release_label("organizations", path)
-    report = ImportReport(label="Starter organizations")
+    report = ImportReport(label=gettext_noop("Starter organizations"))
     for_review: list = []
     states = {state.code: state for state in State.objects.all()}
     pillars = {pillar.code: pillar for pillar in Pillar.objects.all()}
@@ -561,7 +570,7 @@ def _load_release(*, source: str, paths: list[Path], stdout, run) -> None:
     checksum = file_checksum(*paths)
     label = f"{source} sha256:{checksum[:12]}"
     if PublicDataRelease.objects.filter(source=source, checksum=checksum).exists():
-        stdout.write(f"{label}: already loaded, nothing to do.")
+        stdout.write(_("%(release)s: already loaded, nothing to do.") % {"release": label})
         return
     with transaction.atomic():
         reports = run(release=label)

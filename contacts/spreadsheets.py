@@ -88,8 +88,11 @@ def _refuse_nul_characters(raw: list[list[str]]) -> None:
         for column, value in enumerate(values, start=1):
             if "\x00" in value:
                 raise SpreadsheetError(
-                    f"Row {number}, column {column} contains a NUL character, which no field can hold; "
-                    "remove it (or save the file again as CSV or .xlsx) and upload it again."
+                    _(
+                        "Row %(row)s, column %(column)s contains a NUL character, which no field can hold; "
+                        "remove it (or save the file again as CSV or .xlsx) and upload it again."
+                    )
+                    % {"row": number, "column": column}
                 )
 
 
@@ -101,7 +104,7 @@ def read_rows(*, content: bytes, filename: str) -> list[tuple[int, dict[str, str
         try:
             workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         except Exception as exc:
-            raise SpreadsheetError("The file is not a readable .xlsx workbook.") from exc
+            raise SpreadsheetError(_("The file is not a readable .xlsx workbook.")) from exc
         sheet = workbook.worksheets[0]
         raw = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
         workbook.close()
@@ -109,13 +112,13 @@ def read_rows(*, content: bytes, filename: str) -> list[tuple[int, dict[str, str
         try:
             text = content.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise SpreadsheetError("The CSV file is not UTF-8 text.") from exc
+            raise SpreadsheetError(_("The CSV file is not UTF-8 text.")) from exc
         try:
             raw = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
         except csv.Error as exc:
             raise SpreadsheetError(_("The CSV file cannot be read: %(error)s.") % {"error": exc}) from exc
     if not raw:
-        raise SpreadsheetError("The file is empty.")
+        raise SpreadsheetError(_("The file is empty."))
     _refuse_nul_characters(raw)
     header = [h.strip().lower().replace(" ", "_") for h in raw[0]]
     rows = []
@@ -210,7 +213,10 @@ def _choice(value: str, choices, label: str, errors: list[str]) -> str | None:
     for code, text in choices:
         if lowered in (str(code).lower(), str(text).lower()):
             return code
-    errors.append(f"{label} “{value}” is not one of: {', '.join(str(c) for c, _ in choices if c)}.")
+    errors.append(
+        _("%(field)s “%(value)s” is not one of: %(choices)s.")
+        % {"field": label, "value": value, "choices": ", ".join(str(code) for code, __ in choices if code)}
+    )
     return None
 
 
@@ -221,19 +227,22 @@ def _common(plan: RowPlan, data: dict[str, str], lookups: _Lookups) -> None:
         try:
             EmailValidator()(email)
         except ValidationError:
-            errors.append(f"Email “{email}” is not a valid address.")
+            errors.append(_("Email “%(email)s” is not a valid address.") % {"email": email})
     states = []
     for code in _codes(data.get("states", "")):
         state = lookups.states.get(code.upper())
         if state is None:
-            errors.append(f"Unknown state code “{code}”.")
+            errors.append(_("Unknown state code “%(code)s”.") % {"code": code})
         else:
             states.append(state)
     pillars = []
     for code in _codes(data.get("pillars", "")):
         pillar = lookups.pillars.get(code.lower())
         if pillar is None:
-            errors.append(f"Unknown pillar “{code}” (use: {', '.join(sorted(lookups.pillars))}).")
+            errors.append(
+                _("Unknown pillar “%(code)s” (use: %(pillars)s).")
+                % {"code": code, "pillars": ", ".join(sorted(lookups.pillars))}
+            )
         else:
             pillars.append(pillar)
     plan.values.update(
@@ -249,18 +258,20 @@ def _common(plan: RowPlan, data: dict[str, str], lookups: _Lookups) -> None:
 
 def _plan_person(number: int, data: dict[str, str], lookups: _Lookups, user, choice: str = "") -> RowPlan:
     first, last = data.get("first_name", ""), data.get("last_name", "")
-    plan = RowPlan(row=number, label=f"{first} {last}".strip() or "(no name)")
+    plan = RowPlan(row=number, label=f"{first} {last}".strip() or _("(no name)"))
     if not last:
-        plan.errors.append("Last name is required.")
+        plan.errors.append(_("Last name is required."))
     _common(plan, data, lookups)
-    kind = _choice(data.get("type", ""), PersonKind.choices, "Type", plan.errors) or PersonKind.BUSINESS_LEADER
-    stance = _choice(data.get("stance", ""), Stance.choices, "Stance", plan.errors)
+    kind = _choice(data.get("type", ""), PersonKind.choices, _("Type"), plan.errors) or PersonKind.BUSINESS_LEADER
+    stance = _choice(data.get("stance", ""), Stance.choices, _("Stance"), plan.errors)
     influence = None
     if data.get("influence"):
         if data["influence"].isdigit() and 1 <= int(data["influence"]) <= 5:
             influence = int(data["influence"])
         else:
-            plan.errors.append(f"Influence “{data['influence']}” must be a whole number from 1 to 5.")
+            plan.errors.append(
+                _("Influence “%(value)s” must be a whole number from 1 to 5.") % {"value": data["influence"]}
+            )
     organization_name = data.get("organization", "").strip()
     organization = lookups.organizations.get(organization_name_key(organization_name)) if organization_name else None
     plan.values.update(
@@ -287,15 +298,17 @@ def _plan_person(number: int, data: dict[str, str], lookups: _Lookups, user, cho
     )
     match, matched_by = None, ""
     if data.get("bioguide_id") and data["bioguide_id"] in lookups.by_bioguide:
-        match, matched_by = lookups.by_bioguide[data["bioguide_id"]], "Bioguide id"
+        match, matched_by = lookups.by_bioguide[data["bioguide_id"]], _("Bioguide id")
     elif plan.values["external_id"] and plan.values["external_id"] in lookups.by_ref:
-        match, matched_by = lookups.by_ref[plan.values["external_id"]], "external id"
+        match, matched_by = lookups.by_ref[plan.values["external_id"]], _("external id")
     elif plan.values["email"] and email_key(plan.values["email"]) in lookups.by_email:
-        match, matched_by = lookups.by_email[email_key(plan.values["email"])], "email"
+        match, matched_by = lookups.by_email[email_key(plan.values["email"])], _("email")
     if match is not None:
         plan.action, plan.match_id, plan.match_label, plan.matched_by = "update", match.pk, str(match), matched_by
         if not can_edit_person(user, match):
-            plan.errors.append(f"Matches {match} by {matched_by}, whom your role cannot edit.")
+            plan.errors.append(
+                _("Matches %(record)s by %(key)s, whom your role cannot edit.") % {"record": match, "key": matched_by}
+            )
         _plan_title_change(plan, person=match, organization=organization)
     elif last:
         # Matched by name, for the whole file at once, in `_match_by_name` (a fixed number of queries).
@@ -321,7 +334,7 @@ def _match_by_name(plans: list[RowPlan], user) -> None:
         candidates = index.candidates(plan.duplicate_check)
         # A row with an id or email of its own that matched nobody is someone new: look-alikes are warnings.
         id_less = not plan.values.get("external_id") and not plan.values.get("email")
-        by_name = [c for c in candidates if any(r.startswith("same name") for r in c.reasons)][:MAX_CANDIDATES]
+        by_name = [c for c in candidates if c.same_name][:MAX_CANDIDATES]
         if not id_less:
             by_name = []
         plan.candidates = [{"id": c.record.pk, "label": str(c.record), "reasons": c.reasons} for c in by_name]
@@ -330,11 +343,17 @@ def _match_by_name(plans: list[RowPlan], user) -> None:
             match, matched_by = chosen.record, "; ".join(chosen.reasons)
             plan.action, plan.match_id, plan.match_label, plan.matched_by = "update", match.pk, str(match), matched_by
             if not can_edit_person(user, match):
-                plan.errors.append(f"Matches {match} by {matched_by}, whom your role cannot edit.")
+                plan.errors.append(
+                    _("Matches %(record)s by %(key)s, whom your role cannot edit.")
+                    % {"record": match, "key": matched_by}
+                )
             _plan_title_change(plan, person=match, organization=plan.values["organization"])
             continue
         for candidate in candidates[:MAX_CANDIDATES]:
-            plan.warnings.append(f"Possible duplicate of {candidate.record} ({'; '.join(candidate.reasons)}).")
+            plan.warnings.append(
+                _("Possible duplicate of %(record)s (%(reasons)s).")
+                % {"record": candidate.record, "reasons": "; ".join(candidate.reasons)}
+            )
 
 
 def _plan_title_change(plan: RowPlan, *, person: Person, organization: Organization | None) -> None:
@@ -348,22 +367,24 @@ def _plan_title_change(plan: RowPlan, *, person: Person, organization: Organizat
 
 def _plan_organization(number: int, data: dict[str, str], lookups: _Lookups, user, choice: str = "") -> RowPlan:
     name = data.get("name", "").strip()
-    plan = RowPlan(row=number, label=name or "(no name)")
+    plan = RowPlan(row=number, label=name or _("(no name)"))
     if not name:
-        plan.errors.append("Name is required.")
+        plan.errors.append(_("Name is required."))
     _common(plan, data, lookups)
-    org_type = _choice(data.get("type", ""), OrganizationType.choices, "Type", plan.errors) or OrganizationType.COMPANY
-    canadian_link = _choice(data.get("canadian_link", ""), CanadianLink.choices, "Canadian link", plan.errors) or ""
+    org_type = (
+        _choice(data.get("type", ""), OrganizationType.choices, _("Type"), plan.errors) or OrganizationType.COMPANY
+    )
+    canadian_link = _choice(data.get("canadian_link", ""), CanadianLink.choices, _("Canadian link"), plan.errors) or ""
     website = data.get("website", "")
     if website:
         try:
             URLValidator()(website)
         except ValidationError:
-            plan.errors.append(f"Website “{website}” is not a full URL (https://…).")
+            plan.errors.append(_("Website “%(url)s” is not a full URL (https://…).") % {"url": website})
     hq_code = data.get("hq_state", "").upper()
     hq_state = lookups.states.get(hq_code) if hq_code else None
     if hq_code and hq_state is None:
-        plan.errors.append(f"Unknown state code “{hq_code}”.")
+        plan.errors.append(_("Unknown state code “%(code)s”.") % {"code": hq_code})
     plan.values["fields"] = {
         "name": name,
         "org_type": org_type,
@@ -374,15 +395,17 @@ def _plan_organization(number: int, data: dict[str, str], lookups: _Lookups, use
     }
     match, matched_by = None, ""
     if plan.values["external_id"] and plan.values["external_id"] in lookups.by_ref:
-        match, matched_by = lookups.by_ref[plan.values["external_id"]], "external id"
+        match, matched_by = lookups.by_ref[plan.values["external_id"]], _("external id")
     elif plan.values["email"] and email_key(plan.values["email"]) in lookups.by_email:
-        match, matched_by = lookups.by_email[email_key(plan.values["email"])], "email"
+        match, matched_by = lookups.by_email[email_key(plan.values["email"])], _("email")
     elif name and organization_name_key(name) in lookups.by_name:
-        match, matched_by = lookups.by_name[organization_name_key(name)], "name"
+        match, matched_by = lookups.by_name[organization_name_key(name)], _("name")
     if match is not None:
         plan.action, plan.match_id, plan.match_label, plan.matched_by = "update", match.pk, str(match), matched_by
         if not can_edit_organization(user, match):
-            plan.errors.append(f"Matches {match} by {matched_by}, which your role cannot edit.")
+            plan.errors.append(
+                _("Matches %(record)s by %(key)s, which your role cannot edit.") % {"record": match, "key": matched_by}
+            )
     elif name:
         # Checked for the whole file at once in `_warn_organization_duplicates`.
         plan.organization_check = (name, website)
@@ -396,7 +419,10 @@ def _warn_organization_duplicates(plans: list[RowPlan]) -> None:
     for plan in checks:
         name, website = plan.organization_check
         for candidate in index.candidates(name=name, website=website)[:MAX_CANDIDATES]:
-            plan.warnings.append(f"Possible duplicate of {candidate.record} ({'; '.join(candidate.reasons)}).")
+            plan.warnings.append(
+                _("Possible duplicate of %(record)s (%(reasons)s).")
+                % {"record": candidate.record, "reasons": "; ".join(candidate.reasons)}
+            )
 
 
 def build_plans(
@@ -427,7 +453,14 @@ def build_plans(
             if not value:
                 continue
             if key in seen:
-                plan.errors.append(f"Same {key_name.replace('_', ' ')} as row {seen[key]}.")
+                plan.errors.append(
+                    (
+                        _("Same external id as row %(row)s.")
+                        if key_name == "external_id"
+                        else _("Same email as row %(row)s.")
+                    )
+                    % {"row": seen[key]}
+                )
             else:
                 seen[key] = plan.row
     return plans

@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.translation import gettext as _
 
 from core.models import AuditEvent, JobSlot, OutboxMessage
 from core.pagination import LargeTablePaginator
@@ -51,10 +52,12 @@ class VersionedAdminForm(forms.ModelForm):
             data[self.add_prefix("read_version")] = current
             self.data = data
             raise ValidationError(
-                "Someone else saved this record (now version %(current)s) after you opened it (version %(read)s): "
-                "check the record's history, then save again to keep your changes.",
+                _(
+                    "Someone else saved this record (now version %(current)s) after you opened it (version %(read)s): "
+                    "check the record's history, then save again to keep your changes."
+                ),
                 code="edit_conflict",
-                params={"current": current, "read": read if read is not None else "unknown"},
+                params={"current": current, "read": read if read is not None else _("unknown")},
             )
         return cleaned
 

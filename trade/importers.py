@@ -16,6 +16,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from trade.choices import Flow, ImportFormat
 
 CANADA = "1220"
@@ -123,15 +125,18 @@ def decode(content: bytes) -> str:
         try:
             content = gzip.decompress(content)
         except (OSError, EOFError) as exc:
-            raise FileRejected(f"The file looks gzip-compressed but cannot be unpacked: {exc}.") from exc
+            raise FileRejected(
+                _("The file looks gzip-compressed but cannot be unpacked: %(error)s.") % {"error": exc}
+            ) from exc
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise FileRejected(
-            f"Wrong encoding: the file is not UTF-8 (invalid byte at position {exc.start}). Save it as UTF-8."
+            _("Wrong encoding: the file is not UTF-8 (invalid byte at position %(position)s). Save it as UTF-8.")
+            % {"position": exc.start}
         ) from exc
     if not text.strip():
-        raise FileRejected("The file is empty.")
+        raise FileRejected(_("The file is empty."))
     return text
 
 
@@ -142,13 +147,16 @@ def _csv_rows(text: str, *, required: list[str], optional: Iterable[str] = ()) -
     unknown = [column for column in header if column not in required and column not in set(optional)]
     problems = []
     if missing:
-        problems.append(f"missing column(s): {', '.join(missing)}")
+        problems.append(_("missing column(s): %(columns)s") % {"columns": ", ".join(missing)})
     if unknown:
-        problems.append(f"unknown column(s): {', '.join(unknown)}")
+        problems.append(_("unknown column(s): %(columns)s") % {"columns": ", ".join(unknown)})
     if len(set(header)) != len(header):
-        problems.append("duplicate column names")
+        problems.append(_("duplicate column names"))
     if problems:
-        raise FileRejected(f"Header (line 1): {'; '.join(problems)}. Expected: {','.join(required)}.")
+        raise FileRejected(
+            _("Header (line 1): %(problems)s. Expected: %(columns)s.")
+            % {"problems": "; ".join(problems), "columns": ",".join(required)}
+        )
     return header, reader
 
 
@@ -160,40 +168,47 @@ def _integer(value: str, name: str, *, minimum: int | None = 0) -> int:
         try:
             as_float = float(text)
         except ValueError:
-            raise ValueError(f"{name} is not a number: {value!r}") from None
+            raise ValueError(
+                _("%(column)s is not a number: %(value)s") % {"column": name, "value": repr(value)}
+            ) from None
         if not as_float.is_integer():
-            raise ValueError(f"{name} is not a whole number: {value!r}") from None
+            raise ValueError(
+                _("%(column)s is not a whole number: %(value)s") % {"column": name, "value": repr(value)}
+            ) from None
         number = int(as_float)
     if minimum is not None and number < minimum:
-        raise ValueError(f"{name} is negative: {value!r}" if minimum == 0 else f"{name} is below {minimum}: {value!r}")
+        message = (
+            _("%(column)s is negative: %(value)s") if minimum == 0 else _("%(column)s is below %(minimum)s: %(value)s")
+        )
+        raise ValueError(message % {"column": name, "minimum": minimum, "value": repr(value)})
     return number
 
 
 def _year(value: str) -> int:
     year = _integer(value, "year")
     if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise ValueError(f"year out of range: {value!r}")
+        raise ValueError(_("year out of range: %(value)s") % {"value": repr(value)})
     return year
 
 
 def _month(value: str) -> int:
     month = _integer(value, "month")
     if not 1 <= month <= 12:
-        raise ValueError(f"month out of range: {value!r}")
+        raise ValueError(_("month out of range: %(value)s") % {"value": repr(value)})
     return month
 
 
 def _flow(value: str) -> str:
     text = (value or "").strip().lower()
     if text not in Flow.values:
-        raise ValueError(f"unknown flow {value!r} (expected export or import)")
+        raise ValueError(_("unknown flow %(value)s (expected export or import)") % {"value": repr(value)})
     return text
 
 
 def _state(value: str, reference: Reference) -> str:
     code = (value or "").strip().upper()
     if code not in reference.states:
-        raise ValueError(f"unknown state code {value!r}")
+        raise ValueError(_("unknown state code %(value)s") % {"value": repr(value)})
     return code
 
 
@@ -202,7 +217,7 @@ def _chapter(value: str, reference: Reference) -> str:
     if code.isdigit() and len(code) == 1:
         code = f"0{code}"
     if code not in reference.chapters:
-        raise ValueError(f"unknown HS chapter {value!r}")
+        raise ValueError(_("unknown HS chapter %(value)s") % {"value": repr(value)})
     return code
 
 
@@ -223,7 +238,7 @@ def _parse_keyed_rows(
             continue
         record_key = key(record)
         if record_key in seen:
-            result.reject(number, f"duplicate row: same cell as row {seen[record_key]}")
+            result.reject(number, _("duplicate row: same cell as row %(row)s") % {"row": seen[record_key]})
             continue
         seen[record_key] = number
         result.records.append(record)
@@ -241,7 +256,9 @@ def _numbered(header: list[str], reader: Iterable[list[str]]) -> Iterable[tuple[
 
 def _check_width(row: dict, header: list[str]) -> None:
     if "__width__" in row:
-        raise ValueError(f"expected {len(header)} values, found {row['__width__']}")
+        raise ValueError(
+            _("expected %(expected)s values, found %(found)s") % {"expected": len(header), "found": row["__width__"]}
+        )
 
 
 def parse_bts_annual(content: bytes, reference: Reference) -> ParseResult:
@@ -300,7 +317,7 @@ def parse_bts_state_hs2_annual(content: bytes, reference: Reference) -> ParseRes
         _check_width(row, header)
         months = _integer(row["months_covered"], "months_covered")
         if months > 12:
-            raise ValueError(f"months_covered {months} is more than 12")
+            raise ValueError(_("months_covered %(months)s is more than 12") % {"months": months})
         record = StateRecord(
             state=_state(row["state"], reference),
             flow=_flow(row["flow"]),
@@ -311,8 +328,11 @@ def parse_bts_state_hs2_annual(content: bytes, reference: Reference) -> ParseRes
         )
         if months < 12:
             raise ValueError(
-                f"partial year: {record.year} covers {months} of 12 months; only full years are stored as annual "
-                "figures (import the monthly detail for partial years)"
+                _(
+                    "partial year: %(year)s covers %(months)s of 12 months; only full years are stored as annual "
+                    "figures (import the monthly detail for partial years)"
+                )
+                % {"year": record.year, "months": months}
             )
         return record
 
@@ -355,12 +375,15 @@ def parse_bts_dot2(content: bytes, reference: Reference) -> ParseResult:
             _check_width(row, header)
             country = row["COUNTRY"].strip()
             if country not in TRANSBORDER_COUNTRIES:
-                raise ValueError(f"unknown country code {row['COUNTRY']!r} (TransBorder: 1220 Canada, 2010 Mexico)")
+                raise ValueError(
+                    _("unknown country code %(value)s (TransBorder: 1220 Canada, 2010 Mexico)")
+                    % {"value": repr(row["COUNTRY"])}
+                )
             if country != CANADA:
-                result.skip("not Canada (Mexico)")
+                result.skip(_("not Canada (Mexico)"))
                 continue
             if row["TRDTYPE"].strip() not in DOT2_TRDTYPE:
-                raise ValueError(f"unknown TRDTYPE {row['TRDTYPE']!r} (1 export, 2 import)")
+                raise ValueError(_("unknown TRDTYPE %(value)s (1 export, 2 import)") % {"value": repr(row["TRDTYPE"])})
             key = (
                 _state(row["USASTATE"], reference),
                 DOT2_TRDTYPE[row["TRDTYPE"].strip()],
@@ -377,7 +400,7 @@ def parse_bts_dot2(content: bytes, reference: Reference) -> ParseResult:
             continue
         detail = tuple(row[column].strip() for column in detail_key_columns)
         if detail in seen:
-            result.reject(number, f"duplicate row: same detail as row {seen[detail]}")
+            result.reject(number, _("duplicate row: same detail as row %(row)s") % {"row": seen[detail]})
             continue
         seen[detail] = number
         sums[key] += value
@@ -415,21 +438,24 @@ def parse_census_statehs(content: bytes, reference: Reference) -> ParseResult:
     try:
         data = json.loads(decode(content))
     except json.JSONDecodeError as exc:
-        raise FileRejected(f"Not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno}).") from exc
+        raise FileRejected(
+            _("Not valid JSON: %(error)s (line %(line)s, column %(column)s).")
+            % {"error": exc.msg, "line": exc.lineno, "column": exc.colno}
+        ) from exc
     if not isinstance(data, list) or not data or not isinstance(data[0], list):
-        raise FileRejected("Expected a JSON list whose first element is the header row.")
+        raise FileRejected(_("Expected a JSON list whose first element is the header row."))
     header = [str(column) for column in data[0]]
     commodity = next((column for column in CENSUS_FLOWS if column in header), None)
     if commodity is None:
-        raise FileRejected("Header (row 0): missing column E_COMMODITY (exports) or I_COMMODITY (imports).")
+        raise FileRejected(_("Header (row 0): missing column E_COMMODITY (exports) or I_COMMODITY (imports)."))
     flow, value_column, ytd_column = CENSUS_FLOWS[commodity]
     required = ["STATE", commodity, "CTY_CODE", value_column, "YEAR", "MONTH"]
     missing = [column for column in required if column not in header]
     unknown = [column for column in header if column not in required and column not in CENSUS_ECHOED | {ytd_column}]
     if missing or unknown:
-        problems = [f"missing column(s): {', '.join(missing)}"] if missing else []
-        problems += [f"unknown column(s): {', '.join(unknown)}"] if unknown else []
-        raise FileRejected(f"Header (row 0): {'; '.join(problems)}.")
+        problems = [_("missing column(s): %(columns)s") % {"columns": ", ".join(missing)}] if missing else []
+        problems += [_("unknown column(s): %(columns)s") % {"columns": ", ".join(unknown)}] if unknown else []
+        raise FileRejected(_("Header (row 0): %(problems)s.") % {"problems": "; ".join(problems)})
     result = ParseResult()
 
     def rows() -> Iterable[tuple[int, dict]]:
@@ -443,9 +469,11 @@ def parse_census_statehs(content: bytes, reference: Reference) -> ParseResult:
         _check_width(row, header)
         not_strings = [name for name, value in row.items() if not isinstance(value, str)]
         if not_strings:
-            raise ValueError(f"value(s) not given as strings: {', '.join(not_strings)}")
+            raise ValueError(_("value(s) not given as strings: %(columns)s") % {"columns": ", ".join(not_strings)})
         if row["CTY_CODE"].strip() != CANADA:
-            raise ValueError(f"unknown country code {row['CTY_CODE']!r} (expected 1220, Canada)")
+            raise ValueError(
+                _("unknown country code %(value)s (expected 1220, Canada)") % {"value": repr(row["CTY_CODE"])}
+            )
         if ytd_column in row and row[ytd_column].strip():
             _integer(row[ytd_column], ytd_column)
         return StateRecord(

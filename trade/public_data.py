@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from trade.choices import Confidence, HSLevel, ImportFormat, ImportStatus, PillarCode
@@ -53,7 +54,7 @@ def load_reference(*, stdout) -> None:
     created = 0
     for row in _rows(REFERENCE_DIR / "state_fips.csv"):
         is_battleground = row["state_abbr"] in battlegrounds
-        _, was_created = State.objects.update_or_create(
+        _state, was_created = State.objects.update_or_create(
             code=row["state_abbr"],
             defaults={
                 "fips": row["state_fips"],
@@ -89,8 +90,14 @@ def load_reference(*, stdout) -> None:
     load_hs_chapters()
     load_pillar_map()
     stdout.write(
-        f"States: {State.objects.count()} ({created} new); pillars: {Pillar.objects.count()}; "
-        f"HS chapters: {HSChapter.objects.count()}; pillar codes: {PillarHSCode.objects.count()}."
+        _("States: %(states)s (%(new)s new); pillars: %(pillars)s; HS chapters: %(chapters)s; pillar codes: %(codes)s.")
+        % {
+            "states": State.objects.count(),
+            "new": created,
+            "pillars": Pillar.objects.count(),
+            "chapters": HSChapter.objects.count(),
+            "codes": PillarHSCode.objects.count(),
+        }
     )
 
 
@@ -219,7 +226,10 @@ def load_trade(*, stdout) -> None:
         run = trade_file_import(
             content=content, file_name=file_name, format=format, release_info=info, enqueue_refresh=False
         )
-        stdout.write(f"{file_name}: {run.get_status_display()} — {run.message}")
+        stdout.write(
+            _("%(file)s: %(status)s — %(message)s")
+            % {"file": file_name, "status": run.get_status_display(), "message": run.message}
+        )
         if run.status not in (ImportStatus.SUCCEEDED, ImportStatus.UNCHANGED):
             raise RuntimeError(f"Bundled file {file_name} did not import: {run.message} {run.errors[:5]}")
 
@@ -280,7 +290,10 @@ def load_measures(*, stdout) -> None:
             verified_through=_date(provenance["verified_through"]),
             defaults={"note": provenance.get("verified_through_note", "")},
         )
-    stdout.write(f"Tariff measures: {created} created, {TariffMeasure.objects.count()} in all.")
+    stdout.write(
+        _("Tariff measures: %(created)s created, %(count)s in all.")
+        % {"created": created, "count": TariffMeasure.objects.count()}
+    )
 
 
 def _add_french(row, bundled: dict, pairs: dict[str, str]) -> None:
@@ -359,10 +372,16 @@ def load_scenarios(*, stdout) -> None:
                 for overlay in definition.get("overlays", [])
             )
             created += 1
-    stdout.write(f"Scenarios: {created} created, {TariffScenario.objects.current_versions().count()} current.")
+    stdout.write(
+        _("Scenarios: %(created)s created, %(count)s current.")
+        % {"created": created, "count": TariffScenario.objects.current_versions().count()}
+    )
     if not TradeFlow.objects.exists():
-        stdout.write("No trade figures loaded: exposure not computed.")
+        stdout.write(_("No trade figures loaded: exposure not computed."))
         return
     for scenario in TariffScenario.objects.current_versions().exclude(snapshots__is_current=True).order_by("pk"):
         snapshot = exposure_refresh(scenario=scenario, trigger="load_public_data")
-        stdout.write(f"Exposure {scenario.slug}: snapshot #{snapshot.pk} {snapshot.get_status_display()}.")
+        stdout.write(
+            _("Exposure %(scenario)s: snapshot #%(snapshot)s %(status)s.")
+            % {"scenario": scenario.slug, "snapshot": snapshot.pk, "status": snapshot.get_status_display()}
+        )

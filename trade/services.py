@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 
 from core.concurrency import version_check
 from core.errors import DomainValidationError
@@ -108,9 +108,12 @@ def _finish(
         run.errors = result.errors[:MAX_REPORTED_ERRORS]
         run.summary = result.summary()
         if len(result.errors) > MAX_REPORTED_ERRORS:
-            run.message = (
-                f"{message} Only the first {MAX_REPORTED_ERRORS} of {len(result.errors)} row errors are listed.".strip()
-            )
+            listed = ngettext(
+                "Only the first %(listed)s of %(count)s row errors is listed.",
+                "Only the first %(listed)s of %(count)s row errors are listed.",
+                MAX_REPORTED_ERRORS,
+            ) % {"listed": MAX_REPORTED_ERRORS, "count": len(result.errors)}
+            run.message = f"{message} {listed}".strip()
     for name, value in fields.items():
         setattr(run, name, value)
     run.save()
@@ -153,7 +156,8 @@ def trade_file_import(
             run,
             status=ImportStatus.UNCHANGED,
             release=existing,
-            message=f"This file was already imported as release #{existing.pk}; nothing changed.",
+            message=_("This file was already imported as release #%(release)s; nothing changed.")
+            % {"release": existing.pk},
         )
     try:
         result = PARSERS[format](content, trade_reference())
@@ -165,23 +169,23 @@ def trade_file_import(
             status=ImportStatus.DRY_RUN,
             result=result,
             rows_imported=0,
-            message=(
-                f"Dry run: {len(result.records)} figure(s) would be stored from "
-                f"{result.rows_read - result.rows_rejected} valid row(s)."
-            ),
+            message=_("Dry run: %(figures)s figure(s) would be stored from %(rows)s valid row(s).")
+            % {"figures": len(result.records), "rows": result.rows_read - result.rows_rejected},
         )
     if result.errors and not skip_invalid:
         return _finish(
             run,
             status=ImportStatus.REJECTED,
             result=result,
-            message=(
-                f"{result.rows_rejected} invalid row(s): nothing was imported. Fix them or import with skip-invalid."
-            ),
+            message=_("%(count)s invalid row(s): nothing was imported. Fix them or import with skip-invalid.")
+            % {"count": result.rows_rejected},
         )
     if not result.records:
         return _finish(
-            run, status=ImportStatus.REJECTED, result=result, message="No valid rows for Canada: nothing was imported."
+            run,
+            status=ImportStatus.REJECTED,
+            result=result,
+            message=_("No valid rows for Canada: nothing was imported."),
         )
     info = release_info or release_info_default(format=format, file_name=file_name)
     try:
@@ -197,7 +201,10 @@ def trade_file_import(
     except Exception as exc:
         log.exception("trade import failed: %s", file_name)
         return _finish(
-            run, status=ImportStatus.FAILED, result=result, message=f"Import failed, nothing was written: {exc}"
+            run,
+            status=ImportStatus.FAILED,
+            result=result,
+            message=_("Import failed, nothing was written: %(error)s") % {"error": exc},
         )
     status = ImportStatus.PARTIAL if result.errors else ImportStatus.SUCCEEDED
     return _finish(
@@ -206,7 +213,8 @@ def trade_file_import(
         result=result,
         release=release,
         rows_imported=result.rows_kept,
-        message=f"Stored {len(result.records)} figure(s) as release #{release.pk}.",
+        message=_("Stored %(figures)s figure(s) as release #%(release)s.")
+        % {"figures": len(result.records), "release": release.pk},
     )
 
 

@@ -149,8 +149,12 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
-LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
+# The language of a visitor who has chosen none and whose browser asks for neither, and of the
+# management commands' output (an admin in a French-speaking office sets fr).
+LANGUAGE_CODE = env("DJANGO_LANGUAGE_CODE", default="en")
+if LANGUAGE_CODE not in {code for code, _name in LANGUAGES}:
+    raise ImproperlyConfigured(f"DJANGO_LANGUAGE_CODE must be one of en, fr (not {LANGUAGE_CODE!r}).")
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env("DJANGO_TIME_ZONE", default="America/Toronto")
 USE_I18N = True

@@ -235,3 +235,23 @@ def test_xlsx_export_cells_are_text_not_formulas(client_for, viewer):
     titles = [cell.value for cell in sheet["G"]]
     assert titles == ["title", "'=1+1"]
     assert sheet["G2"].data_type == "s"
+
+
+def test_preview_messages_read_in_the_uploaders_language(lead, reference_data):
+    """The preview is written in the language of the person who uploaded the file, as the page shows it."""
+    from django.utils import translation
+
+    from trade.models import State
+
+    PersonFactory(first_name="Nora", last_name="Synthetic-Noid").states.add(State.objects.get(code="MI"))
+    content = (
+        b"first_name,last_name,states,email,influence\n"
+        b"Nora,Synthetic-Noid,MI,nora@synthetic.example,9\n"
+        b"Ann,Synthetic-Other,ZZ,,\n"
+    )
+    with translation.override("fr"):
+        record = spreadsheet_upload(user=lead, kind=ImportKind.PEOPLE, upload=SimpleUploadedFile("p.csv", content))
+    rows = {row["row"]: row for row in record.preview["rows"]}
+    assert rows[2]["errors"] == ["L’influence « 9 » doit être un nombre entier de 1 à 5."]
+    assert rows[2]["warnings"] == ["Doublon possible de Nora Synthetic-Noid (même nom et même État (MI))."]
+    assert rows[3]["errors"] == ["Code d’État inconnu : « ZZ »."]

@@ -343,3 +343,23 @@ def test_import_trade_command_refuses_a_bad_release_date(tmp_path):
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("import_trade", str(path), "--format", "bts-annual", "--release-date", "1/6/2025")
     _assert_nothing_written()
+
+
+def test_row_errors_and_command_output_read_in_french(tmp_path):
+    """Import messages follow the active language: the uploader's on a page, the deployment's default
+    (DJANGO_LANGUAGE_CODE) for a management command."""
+    from django.utils import translation
+
+    path = tmp_path / "bad.csv"
+    path.write_text(ANNUAL_HEADER + "2024,ZZ,X,export,5\n")
+    out = io.StringIO()
+    with translation.override("fr"), pytest.raises(CommandError, match="Rien n’a été importé."):
+        call_command("import_trade", str(path), "--format", "bts-annual", stdout=out)
+    assert "ligne 2 : code d’État inconnu 'ZZ'" in out.getvalue()
+    assert "Lignes lues : 1, conservées (Canada) : 0, ignorées : 1 (1 non valide(s))." in out.getvalue()
+    with translation.override("fr"):
+        run = _import(b"year,state,flow\n2024,MI,export\n")
+    assert (
+        run.message == "En-tête (ligne 1) : colonne(s) manquante(s) : value_usd. Attendu : year,state,flow,value_usd."
+    )
+    _assert_nothing_written()

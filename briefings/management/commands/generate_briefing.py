@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from briefings.choices import PacketFormat, PacketStatus, TargetKind
 from briefings.services import packet_generate, packet_request, target_resolve
@@ -45,11 +46,16 @@ class Command(BaseCommand):
             packet_generate(packet_id=child.pk)
         packet = packet_generate(packet_id=packet.pk)
         if packet.status != PacketStatus.DONE:
-            raise CommandError(f"Packet {packet.pk} failed: {packet.error}")
+            raise CommandError(_("Packet %(packet)s failed: %(error)s") % {"packet": packet.pk, "error": packet.error})
         output = Path(options["output"])
         if options["format"] == PacketFormat.PDF:
             with packet.pdf.open("rb") as handle:
                 output.write_bytes(handle.read())
         else:
             output.write_text(packet.html, encoding="utf-8")
-        self.stdout.write(self.style.SUCCESS(f"Packet {packet.pk} (version {packet.version}) written to {output}"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("Packet %(packet)s (version %(version)s) written to %(file)s")
+                % {"packet": packet.pk, "version": packet.version, "file": output}
+            )
+        )

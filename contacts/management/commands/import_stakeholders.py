@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from contacts.public_data import (
     COMMITTEES_FILE,
@@ -36,7 +37,7 @@ class Command(BaseCommand):
     def handle(self, *args, source, file=None, committees=None, no_committees=False, **options):
         path = Path(file) if file else DEFAULT_FILES[source]
         if not path.exists():
-            raise CommandError(f"File not found: {path}")
+            raise CommandError(_("File not found: %(file)s") % {"file": path})
         if source == "congress":
             self.stdout.write(str(congress_import(path=path)))
             if not no_committees:

@@ -1,6 +1,7 @@
 """Delete uploaded import files that no import row points at, once they are a day old."""
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from contacts.import_files import orphan_import_uploads_sweep
 
@@ -11,5 +12,5 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         deleted = orphan_import_uploads_sweep()
         for name in deleted:
-            self.stdout.write(f"deleted {name}")
-        self.stdout.write(f"{len(deleted)} orphan upload(s) deleted.")
+            self.stdout.write(_("deleted %(file)s") % {"file": name})
+        self.stdout.write(_("%(count)s orphan upload(s) deleted.") % {"count": len(deleted)})

@@ -2,6 +2,7 @@ import os
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from core.services import demo_user_ensure
 
@@ -13,8 +14,13 @@ class Command(BaseCommand):
         user, password = demo_user_ensure(username=settings.DEMO_USERNAME, password=os.environ.get("DEMO_PASSWORD"))
         if password:
             self.stdout.write(
-                self.style.WARNING(f"Demo login created — username: {user.username}  password: {password}")
+                self.style.WARNING(
+                    _("Demo login created — username: %(username)s  password: %(password)s")
+                    % {"username": user.username, "password": password}
+                )
             )
-            self.stdout.write("This password is shown only once.")
+            self.stdout.write(_("This password is shown only once."))
         else:
-            self.stdout.write(f"Demo login '{user.username}' already exists (password unchanged).")
+            self.stdout.write(
+                _("Demo login “%(username)s” already exists (password unchanged).") % {"username": user.username}
+            )

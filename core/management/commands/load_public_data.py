@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from core.public_data import public_data_load
 from core.roles import ensure_role_groups
@@ -15,5 +16,7 @@ class Command(BaseCommand):
         ensure_role_groups()
         public_data_load(stdout=self.stdout, only=only)
         created, kept = schedules_install()
-        self.stdout.write(f"Beat schedules: {created} created, {kept} already present.")
-        self.stdout.write(self.style.SUCCESS("Public data loaded."))
+        self.stdout.write(
+            _("Beat schedules: %(created)s created, %(kept)s already present.") % {"created": created, "kept": kept}
+        )
+        self.stdout.write(self.style.SUCCESS(_("Public data loaded.")))

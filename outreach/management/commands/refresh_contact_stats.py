@@ -3,6 +3,7 @@ import or seeding that bypassed the services)."""
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from outreach.services import contact_stats_refresh, priority_scores_refresh
 
@@ -16,6 +17,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():
             written = contact_stats_refresh()
-        self.stdout.write(f"Contact figures refreshed for {written} people.")
+        self.stdout.write(_("Contact figures refreshed for %(count)s people.") % {"count": written})
         scored = priority_scores_refresh()
-        self.stdout.write(f"Who-to-call-next scores computed for {scored} people.")
+        self.stdout.write(_("Who-to-call-next scores computed for %(count)s people.") % {"count": scored})

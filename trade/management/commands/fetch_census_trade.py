@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from trade import census
 from trade.choices import Flow, ImportFormat, ImportStatus
@@ -23,7 +24,9 @@ class Command(BaseCommand):
             try:
                 content = census.census_fetch(url)
             except OSError as exc:
-                raise CommandError(f"Census API not reachable ({exc}); nothing imported.") from exc
+                raise CommandError(
+                    _("Census API not reachable (%(error)s); nothing imported.") % {"error": exc}
+                ) from exc
             period = f"{year}-{month:02d}" if month else str(year)
             run = trade_file_import(
                 content=content,
@@ -31,6 +34,9 @@ class Command(BaseCommand):
                 format=ImportFormat.CENSUS_STATEHS,
                 skip_invalid=skip_invalid,
             )
-            self.stdout.write(f"{flow}: import run #{run.pk} {run.get_status_display()}. {run.message}")
+            self.stdout.write(
+                _("%(flow)s: import run #%(run)s %(status)s. %(message)s")
+                % {"flow": flow, "run": run.pk, "status": run.get_status_display(), "message": run.message}
+            )
             if run.status in (ImportStatus.REJECTED, ImportStatus.FAILED):
-                raise CommandError(f"{flow}: nothing imported.")
+                raise CommandError(_("%(flow)s: nothing imported.") % {"flow": flow})

@@ -3,6 +3,7 @@ import datetime
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from trade.choices import ImportStatus
 from trade.importers import PARSERS
@@ -13,7 +14,7 @@ def _date(value: str) -> datetime.date:
     try:
         return datetime.date.fromisoformat(value)
     except ValueError as exc:
-        raise CommandError(f"Not a date (YYYY-MM-DD): {value!r}") from exc
+        raise CommandError(_("Not a date (YYYY-MM-DD): %(value)s") % {"value": repr(value)}) from exc
 
 
 class Command(BaseCommand):
@@ -37,7 +38,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, file: Path, format: str, skip_invalid: bool, dry_run: bool, **options):
         if not file.is_file():
-            raise CommandError(f"No such file: {file}")
+            raise CommandError(_("No such file: %(file)s") % {"file": file})
         info = release_info_default(format=format, file_name=file.name)
         if options.get("release_date"):
             info = dataclasses.replace(info, vintage_date=_date(options["release_date"]))
@@ -51,23 +52,32 @@ class Command(BaseCommand):
             dry_run=dry_run,
             release_info=info,
         )
-        self.stdout.write(f"Import run #{run.pk}: {run.get_status_display()}. {run.message}")
+        self.stdout.write(
+            _("Import run #%(run)s: %(status)s. %(message)s")
+            % {"run": run.pk, "status": run.get_status_display(), "message": run.message}
+        )
         if run.release_id and run.status != ImportStatus.UNCHANGED:
             self.stdout.write(
-                f"Release #{run.release_id}: {run.release.title}, vintage date {run.release.vintage_date}."
+                _("Release #%(release)s: %(title)s, vintage date %(date)s.")
+                % {"release": run.release_id, "title": run.release.title, "date": run.release.vintage_date}
             )
         skipped = (run.summary or {}).get("skipped", {})
         kept = (run.summary or {}).get("rows_kept", run.rows_read - run.rows_rejected - sum(skipped.values()))
         reasons = [f"{count} {reason}" for reason, count in skipped.items()]
         if run.rows_rejected:
-            reasons.append(f"{run.rows_rejected} invalid")
-        self.stdout.write(
-            f"Rows read {run.rows_read}, kept (Canada) {kept}, skipped {sum(skipped.values()) + run.rows_rejected}"
-            + (f" ({', '.join(reasons)})" if reasons else "")
-            + "."
-        )
+            reasons.append(_("%(count)s invalid") % {"count": run.rows_rejected})
+        counts = {"read": run.rows_read, "kept": kept, "skipped": sum(skipped.values()) + run.rows_rejected}
+        if reasons:
+            counts["reasons"] = ", ".join(reasons)
+            line = _("Rows read %(read)s, kept (Canada) %(kept)s, skipped %(skipped)s (%(reasons)s).") % counts
+        else:
+            line = _("Rows read %(read)s, kept (Canada) %(kept)s, skipped %(skipped)s.") % counts
+        self.stdout.write(line)
         for error in run.errors:
-            row = f"row {error['row']}" if error["row"] is not None else "file"
-            self.stdout.write(f"  {row}: {error['message']}")
+            if error["row"] is None:
+                line = _("file: %(message)s") % {"message": error["message"]}
+            else:
+                line = _("row %(row)s: %(message)s") % {"row": error["row"], "message": error["message"]}
+            self.stdout.write(f"  {line}")
         if run.status in (ImportStatus.REJECTED, ImportStatus.FAILED):
-            raise CommandError("Nothing was imported.")
+            raise CommandError(_("Nothing was imported."))

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from trade.exposure import exposure_refresh, exposure_refresh_all
 from trade.selectors import scenario_get
@@ -20,6 +21,16 @@ class Command(BaseCommand):
             snapshots = exposure_refresh_all(base_year=base_year, trigger="refresh_exposure")
         for snapshot in snapshots:
             self.stdout.write(
-                f"{snapshot.scenario.slug} v{snapshot.scenario.version}: snapshot #{snapshot.pk} "
-                f"{snapshot.get_status_display()}, {snapshot.figure_count} figures, base year {snapshot.base_year}."
+                _(
+                    "%(scenario)s v%(version)s: snapshot #%(snapshot)s %(status)s, %(figures)s figures, "
+                    "base year %(year)s."
+                )
+                % {
+                    "scenario": snapshot.scenario.slug,
+                    "version": snapshot.scenario.version,
+                    "snapshot": snapshot.pk,
+                    "status": snapshot.get_status_display(),
+                    "figures": snapshot.figure_count,
+                    "year": snapshot.base_year,
+                }
             )
