@@ -11,10 +11,13 @@ class PacketRequestForm(forms.Form):
     """Ask for a new packet version. Target fields usually come hidden from a person/state/... page."""
 
     target_kind = forms.ChoiceField(label=_("Target type"), choices=TargetKind.choices)
+    # Chosen by name: the page's "Find by name" box fills this list with the matching targets (the
+    # stakeholder search); the value is the id, or a state's postal code, as the API takes it.
     target_id = forms.CharField(
         label=_("Target"),
         max_length=20,
-        help_text=_("Id of the person, organization or campaign; postal code of a state."),
+        widget=forms.Select,
+        help_text=_("Type a name in “Find by name”, then choose from this list."),
     )
     scenario = forms.ChoiceField(label=_("Scenario"), required=False)
     template = forms.ModelChoiceField(
@@ -28,8 +31,9 @@ class PacketRequestForm(forms.Form):
         help_text=_("Packets are for US readers: English unless you need French."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, target_choices: list[tuple[str, str]] = (), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["target_id"].widget.choices = [("", _("Choose a target"))] + list(dict(target_choices).items())
         scenarios = TariffScenario.objects.filter(is_current_version=True).order_by("name")
         self.fields["scenario"].choices = [("", _("Default scenario"))] + [(s.slug, s.label) for s in scenarios]
         self.fields["template"].queryset = PacketTemplate.objects.order_by("name")

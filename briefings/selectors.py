@@ -12,7 +12,7 @@ import datetime as dt
 from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
-from briefings.choices import PacketStatus
+from briefings.choices import PacketStatus, TargetKind
 from briefings.models import BriefingPacket, PacketTemplate, TalkingPoint
 from contacts.choices import PersonKind
 from contacts.models import CommitteeMembership, Organization, Person, Position, Relationship
@@ -628,3 +628,69 @@ def meetings_due(*, now: dt.datetime, lead: dt.timedelta) -> QuerySet[Interactio
         .prefetch_related("people", "organizations", "states", "staff")
         .order_by("occurred_at", "id")
     )
+
+
+PACKET_TARGET_CHOICES_LIMIT = 20
+
+
+def _target_label(kind: str, target) -> str:
+    if kind == TargetKind.PERSON:
+        return f"{target.display_name} — {target.title}" if target.title else target.display_name
+    if kind == TargetKind.STATE:
+        return f"{target.name} ({target.code})"
+    return target.name
+
+
+def _target_value(kind: str, target) -> str:
+    return target.code if kind == TargetKind.STATE else str(target.pk)
+
+
+def packet_target_choices(*, user, kind: str, query: str) -> list[tuple[str, str]]:
+    """(value, label) of the people, organizations, states or campaigns `user` sees whose name matches
+    `query` (the stakeholder search, typos forgiven): a packet is requested by name, never by id."""
+    from contacts.search import organization_search, person_search
+    from outreach.models import Campaign
+
+    query = (query or "").strip()
+    if not query:
+        return []
+    if kind == TargetKind.PERSON:
+        found = person_search(Person.objects.visible_to(user), query=query)
+    elif kind == TargetKind.ORGANIZATION:
+        found = organization_search(Organization.objects.visible_to(user), query=query)
+    elif kind == TargetKind.STATE:
+        found = State.objects.filter(is_pseudo=False).filter(Q(code__iexact=query) | Q(name__icontains=query))
+        found = found.order_by("name")
+    elif kind == TargetKind.CAMPAIGN:
+        found = Campaign.objects.visible_to(user).filter(name__icontains=query).order_by("name", "id")
+    else:
+        return []
+    return [
+        (_target_value(kind, target), _target_label(kind, target)) for target in found[:PACKET_TARGET_CHOICES_LIMIT]
+    ]
+
+
+def packet_target_option(*, user, kind: str, target_id: str) -> tuple[str, str] | None:
+    """The (value, label) of the target a page or an earlier request named, if `user` may see it."""
+    from outreach.models import Campaign
+
+    target_id = str(target_id or "").strip()
+    if not target_id:
+        return None
+    if kind == TargetKind.STATE:
+        found = (
+            State.objects.filter(pk=int(target_id))
+            if target_id.isdigit()
+            else State.objects.filter(code__iexact=target_id)
+        )
+    elif not target_id.isdigit():
+        return None
+    else:
+        model = {TargetKind.PERSON: Person, TargetKind.ORGANIZATION: Organization, TargetKind.CAMPAIGN: Campaign}.get(
+            kind
+        )
+        if model is None:
+            return None
+        found = model.objects.visible_to(user).filter(pk=int(target_id))
+    target = found.first()
+    return (_target_value(kind, target), _target_label(kind, target)) if target is not None else None

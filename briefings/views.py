@@ -58,11 +58,26 @@ class PacketRequestView(RoleRequiredMixin, View):
     required_role = BriefingPacket.REQUEST_ROLE
 
     def get(self, request):
-        form = PacketRequestForm(initial={k: request.GET.get(k) for k in ("target_kind", "target_id")})
-        return render(request, "briefings/packet_request.html", {"form": form})
+        """The form; with `target_q`, the targets of `target_kind` matching it (the "Find by name" box
+        asks for this page and takes the list from it)."""
+        initial = {k: request.GET.get(k) for k in ("target_kind", "target_id")}
+        query = request.GET.get("target_q", "")
+        form = PacketRequestForm(initial=initial, target_choices=self._choices(request, request.GET, query))
+        return render(request, "briefings/packet_request.html", {"form": form, "target_q": query})
+
+    @staticmethod
+    def _choices(request, data, query: str = "") -> list[tuple[str, str]]:
+        kind = data.get("target_kind") or TargetKind.PERSON
+        target_id = (data.get("target_id") or "").strip()[:20]
+        current = selectors.packet_target_option(user=request.user, kind=kind, target_id=target_id)
+        if current is None and target_id:
+            # What was sent stays chosen, so the form re-renders with it and says it was not found.
+            current = (target_id, target_id)
+        found = selectors.packet_target_choices(user=request.user, kind=kind, query=query)
+        return ([current] if current else []) + found
 
     def post(self, request):
-        form = PacketRequestForm(request.POST)
+        form = PacketRequestForm(request.POST, target_choices=self._choices(request, request.POST))
         if form.is_valid():
             data = form.cleaned_data
             try:

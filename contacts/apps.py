@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class ContactsConfig(AppConfig):
@@ -11,3 +12,8 @@ class ContactsConfig(AppConfig):
         "contacts.public_data.load_governors",
         "contacts.public_data.load_organizations",
     ]
+
+    def ready(self) -> None:
+        from contacts import search
+
+        post_migrate.connect(search.sqlite_name_index_install, dispatch_uid="contacts.sqlite_name_index")

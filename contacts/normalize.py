@@ -23,6 +23,11 @@ def _ascii_words(value: str) -> list[str]:
     return re.findall(r"[a-z0-9]+", text)
 
 
+def search_words(value: str) -> list[str]:
+    """The words of a name or query as search compares them: lower-case ASCII letters and digits."""
+    return _ascii_words(value)
+
+
 def person_name_key(*, first_name: str, last_name: str) -> str:
     """`first last`, lower-case ASCII, without honorifics, middle names or suffixes.
 

@@ -9,20 +9,24 @@ Each way of matching is a separate index lookup (the GIN expression index over t
 the GIN trigram indexes on the names, the state/tag/position foreign keys) and their ids are combined
 with UNION: an OR of these conditions in one WHERE clause is something no index can serve, and
 PostgreSQL would compute a document and two similarities for every row. Only the matches are ranked.
-Typo tolerance (trigram similarity of the whole query to the name) is the fallback for when nothing
-matches exactly (text, state, tag or organization): a query that shares most of its letters with
-thousands of names ("Synthetic Person 072693" and every other synthetic person) would otherwise pull
-all of them in, to be ranked below the one exact match.
+Typo tolerance is one rule on both databases (`person_fuzzy_matches`): every word of the query must be
+within a small edit distance of a word of the person's name (one edit up to seven letters, two beyond;
+words with digits or under four letters must match exactly or as a prefix), so "Witmer", "Whitmor",
+"Gretchen Witmer" and "Dingel" find Gretchen Whitmer and Debbie Dingell. The database only proposes
+candidates from an index: pg_trgm on PostgreSQL, an FTS5 trigram table on SQLite (kept by triggers).
+Fuzzy matches come after the exact ones, also when there are exact ones, and a page can offer the best
+of them as "did you mean" when nothing matched exactly.
 """
 
 from __future__ import annotations
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField, TrigramWordSimilarity
-from django.db import connection
-from django.db.models import Exists, F, FloatField, Func, Q, QuerySet, Value
+from django.db import connection, transaction
+from django.db.models import Case, Exists, F, FloatField, Func, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, Greatest
 
 from contacts.models import Organization, OrganizationStatePresence, Person, Position
+from contacts.normalize import search_words
 
 # word_similarity("whitmr", "Gretchen Whitmer") is 0.71; "whitmer" against "Whitehouse" is 0.5: 0.6 keeps
 # one-letter typos and drops names that merely share a prefix. It is also pg_trgm's default
@@ -31,6 +35,16 @@ TRIGRAM_THRESHOLD = 0.6
 TEXT_SEARCH_CONFIG = "english"
 # Up to this many matching people are passed to the page query as a list of ids (see _person_match_set).
 MATCH_LIST_LIMIT = 5000
+# Fuzzy matching: candidates proposed per query word by the index, and fuzzy results kept (best first).
+# A word that proposes more candidates than this is too common to be a misspelt name ("synthetic" at
+# the 100,000-people bench scale) and proposes none; the other words still must match.
+FUZZY_CANDIDATE_LIMIT = 300
+FUZZY_RESULT_LIMIT = 25
+# The looser threshold for proposing candidates on PostgreSQL (the rule below decides): "Whtimer" shares
+# half its trigrams with "Whitmer".
+FUZZY_CANDIDATE_THRESHOLD = 0.3
+FUZZY_MIN_LENGTH = 4
+SQLITE_NAME_INDEX = "contacts_person_name_trigrams"
 
 
 def _is_postgres() -> bool:
@@ -65,6 +79,181 @@ def _person_related_match(word: str) -> Q:
     return Q(pk__in=states) | Q(pk__in=tags) | Q(pk__in=orgs)
 
 
+# --- Typo tolerance: one rule on both databases -------------------------------------------------------
+
+
+def edit_distance(a: str, b: str, *, limit: int) -> int:
+    """Optimal-string-alignment distance (insertions, deletions, substitutions, adjacent swaps), or
+    `limit + 1` as soon as it must exceed `limit`."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, start=1):
+        current = [i] + [0] * len(b)
+        for j, char_b in enumerate(b, start=1):
+            cost = 0 if char_a == char_b else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def allowed_edits(word: str) -> int:
+    """How many edits a query word may be from a name word: none for short words and numbers."""
+    if len(word) < FUZZY_MIN_LENGTH or any(char.isdigit() for char in word):
+        return 0
+    return 1 if len(word) <= 7 else 2
+
+
+def name_distance(query_words: list[str], name_words: set[str]) -> int | None:
+    """Total edits from the query to the name, or None when some query word matches no name word.
+    A query word that begins a name word ("Whit", "Gret") matches it with no edit (type-ahead)."""
+    total = 0
+    for word in query_words:
+        limit = allowed_edits(word)
+        best = limit + 1
+        for name_word in name_words:
+            if name_word.startswith(word):
+                best = 0
+                break
+            if limit:
+                best = min(best, edit_distance(word, name_word, limit=limit))
+        if best > limit:
+            return None
+        total += best
+    return total
+
+
+def _fuzzy_words(query: str) -> list[str]:
+    return [word for word in search_words(query) if allowed_edits(word)]
+
+
+def postgresql_candidates(word: str, *, required: list[str] = ()) -> QuerySet:
+    """People whose name shares enough trigrams with `word` (the indexable `%>` on both name columns)
+    and contains each `required` word (a number, say: trigram-indexed ILIKE)."""
+    queryset = Person.objects.filter(
+        Q(full_name__trigram_word_similar=word) | Q(preferred_name__trigram_word_similar=word)
+    )
+    for text in required:
+        queryset = queryset.filter(Q(full_name__icontains=text) | Q(preferred_name__icontains=text))
+    return queryset.order_by().values_list("pk", "full_name", "preferred_name")
+
+
+def _candidate_rows_postgresql(word: str, required: list[str]) -> list[tuple]:
+    """The candidates for `word` at the looser threshold (GIN trigram indexes), at most the limit + 1."""
+    rows = postgresql_candidates(word, required=required)
+    with transaction.atomic(), connection.cursor() as cursor:
+        # `%>` compares with this setting; set for this transaction only (is_local), then restored.
+        # Until pg_trgm first runs in a session its setting is not defined (missing_ok: NULL).
+        cursor.execute("SELECT current_setting('pg_trgm.word_similarity_threshold', true)")
+        saved = cursor.fetchone()[0] or str(TRIGRAM_THRESHOLD)
+        cursor.execute(
+            "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)", [str(FUZZY_CANDIDATE_THRESHOLD)]
+        )
+        try:
+            return list(rows[: FUZZY_CANDIDATE_LIMIT + 1])
+        finally:
+            cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)", [saved])
+
+
+def _candidate_rows_sqlite(word: str, required: list[str]) -> list[tuple]:
+    """People whose name contains at least two of `word`'s trigrams and each `required` word (the FTS5
+    trigram table), at most the limit + 1: about what PostgreSQL's looser threshold proposes."""
+    trigrams = sorted({word[i : i + 3] for i in range(len(word) - 2)})
+    pairs = [f'("{a}" AND "{b}")' for i, a in enumerate(trigrams) for b in trigrams[i + 1 :]]
+    if not pairs:
+        return []
+    match = "(" + " OR ".join(pairs) + ")" + "".join(f' AND "{text}"' for text in required)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT rowid FROM contacts_person_name_trigrams WHERE contacts_person_name_trigrams MATCH %s LIMIT %s",
+            [match, FUZZY_CANDIDATE_LIMIT + 1],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+    return list(Person.objects.filter(pk__in=ids).order_by().values_list("pk", "full_name", "preferred_name"))
+
+
+def person_fuzzy_matches(query: str, *, exclude: set[int] = frozenset()) -> dict[int, int]:
+    """{person id: edits} of the people whose name is within the typo rule of every query word, best
+    first, at most FUZZY_RESULT_LIMIT. The index proposes candidates; the same rule decides everywhere,
+    so both databases give the same answer. A query of only short words or numbers has no fuzzy matches.
+
+    Words that may not be misspelt (numbers) and have three characters or more narrow every word's
+    candidates ("Synthtic Persn 072693" among 100,000 synthetic people); a word that still proposes more
+    than FUZZY_CANDIDATE_LIMIT people is too common to be the misspelt one and proposes none."""
+    words = search_words(query)
+    fuzzy_words = list(dict.fromkeys(_fuzzy_words(query)))
+    if not fuzzy_words:
+        return {}
+    required = sorted({word for word in words if not allowed_edits(word) and len(word) >= 3})
+    candidate_rows = _candidate_rows_postgresql if _is_postgres() else _candidate_rows_sqlite
+    candidates: dict[int, tuple] = {}
+    for word in fuzzy_words:
+        rows = candidate_rows(word, required)
+        if len(rows) <= FUZZY_CANDIDATE_LIMIT:
+            candidates.update((row[0], row) for row in rows)
+    scored = []
+    for pk, full_name, preferred_name in candidates.values():
+        if pk in exclude:
+            continue
+        distance = name_distance(words, set(search_words(f"{full_name} {preferred_name or ''}")))
+        if distance is not None:
+            scored.append((distance, full_name, pk))
+    scored.sort()
+    return {pk: distance for distance, _name, pk in scored[:FUZZY_RESULT_LIMIT]}
+
+
+def _with_fuzzy(queryset: QuerySet[Person], exact: Q, fuzzy: dict[int, int], *, ranked: bool) -> QuerySet[Person]:
+    """The exact matches and the fuzzy ones; when ranked, exact first (fuzzy_rank 0), then by edits."""
+    if not fuzzy:
+        return queryset.filter(exact).annotate(fuzzy_rank=Value(0, output_field=IntegerField()))
+    by_distance: dict[int, list[int]] = {}
+    for pk, distance in fuzzy.items():
+        by_distance.setdefault(distance, []).append(pk)
+    rank = Case(
+        *(When(pk__in=ids, then=Value(distance + 1)) for distance, ids in sorted(by_distance.items())),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    return queryset.filter(exact | Q(pk__in=list(fuzzy))).annotate(fuzzy_rank=rank)
+
+
+def sqlite_name_index_install(sender, using="default", **kwargs) -> None:
+    """The SQLite candidate index for fuzzy search: an FTS5 trigram table over the people's names, kept
+    by triggers, rebuilt after every migrate (a table rebuild by a later migration drops triggers).
+    PostgreSQL uses the pg_trgm indexes of migration 0005 instead."""
+    from django.db import connections
+
+    target = connections[using]
+    if sender.name != "contacts" or target.vendor != "sqlite":
+        return
+    # Literal SQL: the names are fixed (contacts_person, and SQLITE_NAME_INDEX below).
+    statements = [
+        "CREATE VIRTUAL TABLE IF NOT EXISTS contacts_person_name_trigrams USING fts5(full_name, preferred_name, "
+        "content='contacts_person', content_rowid='id', tokenize='trigram')",
+        "CREATE TRIGGER IF NOT EXISTS contacts_person_name_trigrams_insert AFTER INSERT ON contacts_person BEGIN "
+        "INSERT INTO contacts_person_name_trigrams(rowid, full_name, preferred_name) "
+        "VALUES (new.id, new.full_name, new.preferred_name); END",
+        "CREATE TRIGGER IF NOT EXISTS contacts_person_name_trigrams_delete AFTER DELETE ON contacts_person BEGIN "
+        "INSERT INTO contacts_person_name_trigrams(contacts_person_name_trigrams, rowid, full_name, preferred_name) "
+        "VALUES ('delete', old.id, old.full_name, old.preferred_name); END",
+        "CREATE TRIGGER IF NOT EXISTS contacts_person_name_trigrams_update "
+        "AFTER UPDATE OF full_name, preferred_name ON contacts_person BEGIN "
+        "INSERT INTO contacts_person_name_trigrams(contacts_person_name_trigrams, rowid, full_name, preferred_name) "
+        "VALUES ('delete', old.id, old.full_name, old.preferred_name); "
+        "INSERT INTO contacts_person_name_trigrams(rowid, full_name, preferred_name) "
+        "VALUES (new.id, new.full_name, new.preferred_name); END",
+        "INSERT INTO contacts_person_name_trigrams(contacts_person_name_trigrams) VALUES ('rebuild')",
+    ]
+    with target.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+
+
 def _exact_or_similar(exact: list[QuerySet], similar: QuerySet) -> QuerySet:
     """UNION ALL of the exact matches and, only when there are none, the similar ones (ids may repeat:
     callers use them in `pk IN (...)` or de-duplicate).
@@ -82,12 +271,9 @@ def _person_matching_ids(query: str, search_query: SearchQuery) -> QuerySet:
     by_state = Person.states.through.objects.filter(state__in=_states_matching(query))
     by_tag = Person.tags.through.objects.filter(tag__name__icontains=query)
     by_organization = Position.objects.filter(is_current=True, organization__name__icontains=query)
-    by_name = Person.objects.filter(
-        Q(full_name__trigram_word_similar=query) | Q(preferred_name__trigram_word_similar=query)
-    )
     exact = [by_text.order_by().values_list("pk")]
     exact += [qs.order_by().values_list("person_id") for qs in (by_state, by_tag, by_organization)]
-    return _exact_or_similar(exact, by_name.order_by().values_list("pk"))
+    return exact[0].union(*exact[1:], all=True)
 
 
 def _person_match_set(ids: QuerySet) -> QuerySet | list[int]:
@@ -105,15 +291,18 @@ def _person_match_set(ids: QuerySet) -> QuerySet | list[int]:
 
 
 def person_search(queryset: QuerySet[Person], *, query: str, ranked: bool = True) -> QuerySet[Person]:
-    """People of `queryset` matching `query`, best match first when `ranked` (and at most
-    `MATCH_LIST_LIMIT` match; beyond that, in the queryset's own order)."""
+    """People of `queryset` matching `query` exactly or within the typo rule, each annotated with
+    `fuzzy_rank` (0 exact, then 1 + edits). When `ranked`: exact matches first (on PostgreSQL by text
+    score; at most `MATCH_LIST_LIMIT` are ranked, beyond that the list's order), then the fuzzy ones."""
     query = (query or "").strip()
     if not query:
         return queryset
     if _is_postgres():
         search_query = SearchQuery(query, search_type="websearch", config=TEXT_SEARCH_CONFIG)
         matches = _person_match_set(_person_matching_ids(query, search_query))
-        queryset = queryset.filter(pk__in=matches)
+        exact_ids = set(matches) if isinstance(matches, list) else set()
+        fuzzy = person_fuzzy_matches(query, exclude=exact_ids) if isinstance(matches, list) else {}
+        queryset = _with_fuzzy(queryset, Q(pk__in=matches), fuzzy, ranked=ranked)
         # More than MATCH_LIST_LIMIT matches (one very common word): ranking them all would cost seconds
         # and tell the reader little, so they keep the list's order by name; the page says so.
         if ranked and isinstance(matches, list):
@@ -123,8 +312,9 @@ def person_search(queryset: QuerySet[Person], *, query: str, ranked: bool = True
                 TrigramWordSimilarity(query, Coalesce("preferred_name", Value(""))),
                 output_field=FloatField(),
             )
-            queryset = queryset.annotate(search_score=score).order_by("-search_score", "last_name", "id")
+            queryset = queryset.annotate(search_score=score).order_by("fuzzy_rank", "-search_score", "last_name", "id")
         return queryset
+    exact = Q()
     for word in query.split():
         text = (
             Q(full_name__icontains=word)
@@ -132,8 +322,22 @@ def person_search(queryset: QuerySet[Person], *, query: str, ranked: bool = True
             | Q(title__icontains=word)
             | Q(office__icontains=word)
         )
-        queryset = queryset.filter(text | _person_related_match(word))
+        exact &= text | _person_related_match(word)
+    exact_ids = set(Person.objects.filter(exact).values_list("pk", flat=True)[: MATCH_LIST_LIMIT + 1])
+    fuzzy = person_fuzzy_matches(query, exclude=exact_ids)
+    queryset = _with_fuzzy(queryset, exact, fuzzy, ranked=ranked)
+    if ranked and fuzzy:
+        ordering = list(queryset.query.order_by or Person._meta.ordering or ["last_name", "id"])
+        queryset = queryset.order_by("fuzzy_rank", *ordering)
     return queryset
+
+
+def person_search_suggestion(people) -> Person | None:
+    """The "did you mean" of a search page: its best fuzzy match when nothing on it matched exactly."""
+    people = list(people)
+    if people and all(getattr(person, "fuzzy_rank", 0) > 0 for person in people):
+        return min(people, key=lambda person: person.fuzzy_rank)
+    return None
 
 
 def person_search_by_name_order(queryset: QuerySet[Person], *, query: str, sort: str = "") -> bool:

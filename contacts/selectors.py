@@ -77,20 +77,24 @@ GLOBAL_SEARCH_LIMIT = 10
 
 
 def global_search(*, user, query: str) -> dict[str, list]:
-    """The header's search: the best matching people, organizations and states (a few of each)."""
-    from contacts.search import organization_search, person_search
+    """The header's search: the best matching people (exact matches first, then near ones), organizations
+    and states, a few of each."""
+    from contacts.search import organization_search, person_search, person_search_suggestion
     from trade.models import State
 
     query = (query or "").strip()
     if not query:
-        return {"people": [], "organizations": [], "states": []}
+        return {"people": [], "organizations": [], "states": [], "suggestion": None}
     people = person_search(Person.objects.visible_to(user).select_related("owner"), query=query)
     organizations = organization_search(Organization.objects.visible_to(user), query=query)
     states = State.objects.filter(is_pseudo=False).filter(Q(code__iexact=query) | Q(name__icontains=query))
+    people = list(people.prefetch_related("states")[:GLOBAL_SEARCH_LIMIT])
     return {
-        "people": list(people.prefetch_related("states")[:GLOBAL_SEARCH_LIMIT]),
+        "people": people,
         "organizations": list(organizations[:GLOBAL_SEARCH_LIMIT]),
         "states": list(states.order_by("name")[:GLOBAL_SEARCH_LIMIT]),
+        # "Did you mean": the best near match when no person matched exactly.
+        "suggestion": person_search_suggestion(people),
     }
 
 

@@ -29,7 +29,7 @@ from contacts.merge import contact_merge
 from contacts.models import Organization, Person, SavedSegment, SourceChange, SpreadsheetImport
 from contacts.ownership import field_provenance
 from contacts.permissions import can_create, can_edit_organization, can_edit_person, can_merge
-from contacts.search import person_search_by_name_order
+from contacts.search import person_search_by_name_order, person_search_suggestion
 from contacts.selectors import (
     clean_person_params,
     global_search,
@@ -98,6 +98,7 @@ def person_list(request):
         people = people.order_by("last_name", "first_name", "id")
     page = LargeTablePaginator(people, PAGE_SIZE).get_page(params.get("page"))
     by_name_order = person_search_by_name_order(people, query=params.get("q", ""), sort=params.get("sort", ""))
+    suggestion = person_search_suggestion(page.object_list) if params.get("q") else None
     filters = clean_person_params(params)
     query = urlencode(filters)
     organizations = []
@@ -117,6 +118,7 @@ def person_list(request):
             "sorts": [(key, label, urlencode({**filters, "sort": key})) for key, label in SORTS],
             "organizations": organizations,
             "by_name_order": by_name_order,
+            "suggestion": suggestion,
             "can_create": can_create(request.user),
             "can_merge": can_merge(request.user),
         },

@@ -17,6 +17,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from contacts.models import Organization, Person
+from contacts.search import person_search
 from core.errors import DomainError, DomainValidationError, NotFoundError
 from core.exports import write_csv
 from core.pagination import LargeTablePaginator
@@ -220,7 +221,10 @@ class PeopleOptionsView(RoleRequiredMixin, View):
         query = (request.GET.get("people_q") or "").strip()
         matches = visible.exclude(pk__in=chosen_ids)
         if query:
-            matches = matches.filter(full_name__icontains=query)
+            # The stakeholder list's search, typos forgiven: exact matches first, then near ones.
+            matches = person_search(matches, query=query)
+        else:
+            matches = matches.order_by("last_name", "first_name", "id")
         field = InteractionForm(user=request.user).fields["people"]
         options = [(p.pk, field.label_from_instance(p), True) for p in chosen]
         options += [(p.pk, field.label_from_instance(p), False) for p in matches[: self.limit]]

@@ -211,3 +211,20 @@ def test_api_and_form_take_the_packet_language(
     assert packet.language == "en"  # a one-click request from another page: English
     detail = client.get(f"/briefings/{packet.pk}/").content.decode()
     assert '<input type="hidden" name="language" value="en">' in detail
+
+
+def test_a_packet_is_requested_by_name_never_by_id(reference_data, officer, client_for):
+    """ "Find by name" lists the matching targets of the chosen type (typos forgiven); a page's one-click
+    request arrives with its target already chosen and named."""
+    from tests.contacts.factories import PersonFactory
+
+    whitmer = PersonFactory(first_name="Gretchen", last_name="Whitmer", full_name="Gretchen Whitmer")
+    PersonFactory(first_name="Alan", last_name="Brown", full_name="Alan Brown")
+    client = client_for(officer)
+    html = client.get("/briefings/request/", {"target_kind": "person", "target_q": "Witmer"}).content.decode()
+    assert f'<option value="{whitmer.pk}">Gretchen Whitmer' in html
+    assert "Alan Brown" not in html
+    states = client.get("/briefings/request/", {"target_kind": "state", "target_q": "michig"}).content.decode()
+    assert '<option value="MI">Michigan (MI)</option>' in states
+    chosen = client.get("/briefings/request/", {"target_kind": "person", "target_id": whitmer.pk}).content.decode()
+    assert f'<option value="{whitmer.pk}" selected>Gretchen Whitmer' in chosen

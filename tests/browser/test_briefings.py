@@ -86,3 +86,23 @@ def test_request_packet_from_person_page_then_open_html_and_download_pdf(
         ["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "2", str(pdf_path), str(SCREENSHOTS / "briefing-pdf-page")],
         check=True,
     )
+
+
+def test_request_a_packet_by_name_with_a_typo(page, login, shot, make_user, queued_only, michigan_stakeholder):
+    """The request page finds the target by name ("Testpersen" for Dana Testperson), never by id."""
+    from playwright.sync_api import expect
+
+    person = michigan_stakeholder(title="Plant manager (synthetic)", summary="Call about parts (synthetic)")
+    user = make_user(Role.OFFICER, username="jtremblay", first_name="Julie", last_name="Tremblay")
+    login(user.username, PASSWORD)
+
+    page.goto("/briefings/request/")
+    page.get_by_label("Target type").select_option("person")
+    page.get_by_label("Find by name").fill("Testpersen")
+    target = page.locator("#id_target_id")
+    expect(target.locator(f'option[value="{person.pk}"]')).to_have_count(1)
+    target.select_option(str(person.pk))
+    shot(page, "request-by-name")
+    page.get_by_role("button", name="Generate packet").click()
+    page.wait_for_url("**/briefings/*/")
+    assert BriefingPacket.objects.get(pk=queued_only[0]).person_id == person.pk

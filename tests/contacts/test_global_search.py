@@ -51,3 +51,16 @@ def test_search_query_count_is_constant(client_for, viewer):
     before = count()
     grow(20)
     assert count() == before
+
+
+def test_a_misspelt_name_finds_the_person_and_the_pages_ask_did_you_mean(client_for, viewer):
+    whitmer = PersonFactory(first_name="Gretchen", last_name="Whitmer", full_name="Gretchen Whitmer")
+    PersonFactory(first_name="Alan", last_name="Brown", full_name="Alan Brown")
+    client = client_for(viewer)
+    response = client.get("/search/", {"q": "Gretchen Witmer"})
+    assert [p.pk for p in response.context["people"]] == [whitmer.pk]
+    assert "Did you mean" in response.content.decode() and "?q=Gretchen%20Whitmer" in response.content.decode()
+    listing = client.get("/stakeholders/", {"q": "Witmer"}).content.decode()
+    assert "Did you mean" in listing and "Gretchen Whitmer" in listing
+    # An exact match asks nothing.
+    assert "Did you mean" not in client.get("/stakeholders/", {"q": "Whitmer"}).content.decode()

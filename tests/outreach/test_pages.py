@@ -239,6 +239,8 @@ def test_campaign_target_status_by_hand(client_for, officer):
 def test_campaign_create_page_for_leads(client_for, lead, officer):
     person = SyntheticPersonFactory()
     assert client_for(officer).get("/campaigns/new/").status_code == 403
+    # The target list has the same "Find a person" box as the log form.
+    assert 'hx-get="/interactions/people-options/"' in client_for(lead).get("/campaigns/new/").content.decode()
     response = client_for(lead).post(
         "/campaigns/new/", {"name": "Governors, January", "start_date": "2026-01-01", "people": [person.pk]}
     )
@@ -336,6 +338,8 @@ def test_people_search_options_keep_the_chosen(client_for, officer, viewer):
     html = response.content.decode()
     assert html.index(f'<option value="{chosen.pk}" selected>') < html.index(f'<option value="{match.pk}">')
     assert "Other Name" not in html
+    # The same search as the stakeholder list: a typo still finds the person.
+    assert "Jordan Match" in client_for(officer).get("/interactions/people-options/?people_q=jordon").content.decode()
     assert client_for(viewer).get("/interactions/people-options/?people_q=j").status_code == 403
 
 
