@@ -114,6 +114,14 @@ class InteractionForm(forms.Form):
         required=False,
         help_text=_("Only you, Leads and Admins can read these."),
     )
+    commitments_due = forms.DateField(
+        label=_("Commitments due"),
+        widget=DateInput(),
+        required=False,
+        help_text=_(
+            "For every commitment above. You own them; change each one's date and owner on the interaction's page."
+        ),
+    )
     follow_up_what = forms.CharField(label=_("Follow-up to do"), max_length=300, required=False)
     follow_up_due = forms.DateField(label=_("Follow-up due"), widget=DateInput(), required=False)
 
@@ -146,6 +154,17 @@ class InteractionForm(forms.Form):
         if data.get("follow_up_due") and not data.get("follow_up_what"):
             self.add_error("follow_up_what", _("Say what the follow-up is."))
         return data
+
+
+class CommitmentForm(forms.Form):
+    """A commitment's due date and owner, on the interaction's page."""
+
+    due_date = forms.DateField(label=_("Due date"), widget=DateInput(), required=False)
+    owner = StaffChoiceField(label=_("Owner"), queryset=get_user_model().objects.none(), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = staff_users()
 
 
 class FollowUpForm(forms.Form):

@@ -68,7 +68,7 @@ class InteractionQuerySet(VisibleToQuerySet):
 
     def with_detail_relations(self) -> InteractionQuerySet:
         return self.select_related("created_by", "stance_person").prefetch_related(
-            "people", "organizations", "states", "pillars", "staff", "commitments", "follow_ups__assignee"
+            "people", "organizations", "states", "pillars", "staff", "commitments__owner", "follow_ups__assignee"
         )
 
     def meetings(self) -> InteractionQuerySet:
@@ -171,6 +171,17 @@ class Commitment(TimeStampedModel):
         _("status"), max_length=10, choices=CommitmentStatus.choices, default=CommitmentStatus.OPEN, db_index=True
     )
     resolved_at = models.DateTimeField(null=True, blank=True)
+    # Who on our team sees it through (ours to keep, or theirs to chase), and by when: listed under
+    # "Commitments I own" in My follow-ups. The one who logged it owns it until someone changes that.
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_commitments",
+        verbose_name=_("owner"),
+    )
 
     # Audit history: shown on the interaction's page too.
     audit_parents = ("interaction",)

@@ -36,8 +36,8 @@ from core import formatting
 from core.caching import cached_by_version
 from core.errors import NotFoundError
 from core.roles import Role, has_role
-from outreach.choices import FollowUpStatus, TargetStatus
-from outreach.models import Campaign, CampaignTarget, FollowUp, Interaction, PriorityWeights
+from outreach.choices import CommitmentStatus, FollowUpStatus, TargetStatus
+from outreach.models import Campaign, CampaignTarget, Commitment, FollowUp, Interaction, PriorityWeights
 from trade.models import State
 from trade.selectors import (
     exposure_state_values,
@@ -532,6 +532,23 @@ def follow_ups_for(*, user, include_closed: bool = False) -> QuerySet[FollowUp]:
     if not include_closed:
         follow_ups = follow_ups.filter(status=FollowUpStatus.OPEN)
     return follow_ups.with_list_relations().order_by("due_date", "id")
+
+
+COMMITMENTS_OWNED_LIMIT = 50
+
+
+def commitments_owned_by(*, user) -> list[Commitment]:
+    """The open commitments `user` sees through, soonest due first (undated last), with the people
+    they were made with: "Commitments I own" in My follow-ups (a fixed number of queries)."""
+    from django.db.models import F
+
+    visible = Interaction.objects.visible_to(user).values("pk")
+    return list(
+        Commitment.objects.filter(owner=user, status=CommitmentStatus.OPEN, interaction__in=visible)
+        .select_related("interaction")
+        .prefetch_related("interaction__people")
+        .order_by(F("due_date").asc(nulls_last=True), "id")[:COMMITMENTS_OWNED_LIMIT]
+    )
 
 
 def follow_up_totals(*, user, today: dt.date) -> dict[str, int]:

@@ -271,6 +271,7 @@ def interaction_log(
     asks: str = "",
     commitments_by_them: str | Iterable[str] = (),
     commitments_by_us: str | Iterable[str] = (),
+    commitments_due: dt.date | None = None,
     is_synthetic: bool = False,
 ) -> Interaction:
     """Log a contact with one or more stakeholders (the quick log and the API both land here).
@@ -331,12 +332,9 @@ def interaction_log(
     interaction.pillars.set(pillars)
     Commitment.objects.bulk_create(
         [
-            Commitment(interaction=interaction, party=CommitmentParty.THEM, description=d)
-            for d in _lines(commitments_by_them)
-        ]
-        + [
-            Commitment(interaction=interaction, party=CommitmentParty.US, description=d)
-            for d in _lines(commitments_by_us)
+            Commitment(interaction=interaction, party=party, description=d, due_date=commitments_due, owner=actor)
+            for party, lines in ((CommitmentParty.THEM, commitments_by_them), (CommitmentParty.US, commitments_by_us))
+            for d in _lines(lines)
         ]
     )
     if interaction.stance_confirmed:
@@ -382,6 +380,23 @@ def commitment_resolve(*, commitment: Commitment, status: str, actor) -> Commitm
     commitment.resolved_at = None if status == CommitmentStatus.OPEN else timezone.now()
     commitment.save(update_fields=["status", "resolved_at", "updated_at"])
     contact_stats_refresh(person_ids=_people_of(commitment.interaction_id))
+    return commitment
+
+
+@transaction.atomic
+def commitment_update(*, commitment: Commitment, actor, due_date: dt.date | None, owner) -> Commitment:
+    """Set who on our team sees a commitment through and by when (either may be cleared). The same
+    people who may resolve it may do this; the owner must be envoy staff."""
+    if not commitment_can_change(interaction=commitment.interaction, user=actor):
+        raise PermissionDeniedError(
+            _("Only the interaction's author, the staff who were there, Leads and Admins can change its commitments.")
+        )
+    if owner is not None and not (owner.is_active and has_role(owner, Role.VIEWER)):
+        raise DomainValidationError(
+            _("The owner must be a member of the envoy team."), details={"owner": [_("Choose a staff member.")]}
+        )
+    commitment.due_date, commitment.owner = due_date, owner
+    commitment.save(update_fields=["due_date", "owner", "updated_at"])
     return commitment
 
 

@@ -31,6 +31,7 @@ from outreach.forms import (
     AddTargetsForm,
     BulkLogForm,
     CampaignForm,
+    CommitmentForm,
     FollowUpForm,
     InteractionForm,
     TargetStatusForm,
@@ -243,6 +244,8 @@ class InteractionDetailView(RoleRequiredMixin, TemplateView):
             "interaction": interaction,
             "can_log": has_role(self.request.user, Role.OFFICER),
             "can_change_commitments": services.commitment_can_change(interaction=interaction, user=self.request.user),
+            "staff_choices": list(staff_users()),
+            "today": timezone.localdate(),
         }
 
 
@@ -259,6 +262,33 @@ class CommitmentResolveView(RoleRequiredMixin, View):
         try:
             services.commitment_resolve(
                 commitment=commitment, status=request.POST.get("status", ""), actor=request.user
+            )
+        except DomainValidationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Commitment updated."))
+        return redirect("interaction-detail", pk=commitment.interaction_id)
+
+
+class CommitmentEditView(RoleRequiredMixin, View):
+    """POST a commitment's `due_date` and `owner`, then back to its interaction (same rule as its status)."""
+
+    required_role = Role.OFFICER
+
+    def post(self, request, pk):
+        commitment = get_object_or_404(Commitment.objects.select_related("interaction"), pk=pk)
+        get_object_or_404(Interaction.objects.visible_to(request.user), pk=commitment.interaction_id)
+        form = CommitmentForm(request.POST)
+        if not form.is_valid():
+            errors = "; ".join(str(error) for errors in form.errors.values() for error in errors)
+            messages.error(request, errors)
+            return redirect("interaction-detail", pk=commitment.interaction_id)
+        try:
+            services.commitment_update(
+                commitment=commitment,
+                actor=request.user,
+                due_date=form.cleaned_data["due_date"],
+                owner=form.cleaned_data["owner"],
             )
         except DomainValidationError as error:
             messages.error(request, error.message)
@@ -295,6 +325,7 @@ class FollowUpListView(RoleRequiredMixin, TemplateView):
             "overdue": [f for f in open_items if f.due_date < today],
             "upcoming": [f for f in open_items if f.due_date >= today],
             "recently_closed": recently_closed,
+            "commitments": selectors.commitments_owned_by(user=user) if page.number == 1 else [],
             "today": today,
         }
 

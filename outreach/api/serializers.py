@@ -24,7 +24,7 @@ from trade.models import Pillar, State
 class CommitmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Commitment
-        fields = ["id", "party", "description", "status"]
+        fields = ["id", "party", "description", "status", "due_date", "owner"]
 
 
 class ConfidentialNotesField(serializers.CharField):
@@ -70,6 +70,9 @@ class InteractionSerializer(ConfidentialNotesMixin, serializers.ModelSerializer)
     commitments_by_us = serializers.ListField(
         child=serializers.CharField(max_length=500), write_only=True, required=False, default=list
     )
+    commitments_due = serializers.DateField(
+        write_only=True, required=False, allow_null=True, default=None, help_text="Due date of the new commitments."
+    )
     created_by = serializers.PrimaryKeyRelatedField(read_only=True)
 
     class Meta:
@@ -95,6 +98,7 @@ class InteractionSerializer(ConfidentialNotesMixin, serializers.ModelSerializer)
             "commitments",
             "commitments_by_them",
             "commitments_by_us",
+            "commitments_due",
             "created_by",
             "created_at",
             "is_synthetic",
