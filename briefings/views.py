@@ -62,7 +62,10 @@ class PacketRequestView(RoleRequiredMixin, View):
         asks for this page and takes the list from it)."""
         initial = {k: request.GET.get(k) for k in ("target_kind", "target_id")}
         query = request.GET.get("target_q", "")
-        form = PacketRequestForm(initial=initial, target_choices=self._choices(request, request.GET, query))
+        choices = self._choices(request, request.GET, query)
+        if query and choices and not initial.get("target_id"):
+            initial["target_id"] = choices[0][0]  # the best match is chosen; the list offers the others
+        form = PacketRequestForm(initial=initial, target_choices=choices)
         return render(request, "briefings/packet_request.html", {"form": form, "target_q": query})
 
     @staticmethod

@@ -222,9 +222,9 @@ def test_a_packet_is_requested_by_name_never_by_id(reference_data, officer, clie
     PersonFactory(first_name="Alan", last_name="Brown", full_name="Alan Brown")
     client = client_for(officer)
     html = client.get("/briefings/request/", {"target_kind": "person", "target_q": "Witmer"}).content.decode()
-    assert f'<option value="{whitmer.pk}">Gretchen Whitmer' in html
+    assert f'<option value="{whitmer.pk}" selected>Gretchen Whitmer' in html  # the best match, chosen
     assert "Alan Brown" not in html
     states = client.get("/briefings/request/", {"target_kind": "state", "target_q": "michig"}).content.decode()
-    assert '<option value="MI">Michigan (MI)</option>' in states
+    assert '<option value="MI" selected>Michigan (MI)</option>' in states
     chosen = client.get("/briefings/request/", {"target_kind": "person", "target_id": whitmer.pk}).content.decode()
     assert f'<option value="{whitmer.pk}" selected>Gretchen Whitmer' in chosen
