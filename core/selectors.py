@@ -33,6 +33,8 @@ class HistoryChange:
     name: str = ""
     raw_before: object = None
     raw_after: object = None
+    # The model a foreign key points at: its ids are shown as the rows' labels (`_label_relations`).
+    related_model: type[models.Model] | None = None
 
 
 @dataclass
@@ -148,13 +150,86 @@ def _entry(event: AuditEvent, tracked: TrackedModel, *, show_confidential: bool,
                 name=model_field.name if model_field is not None else column,
                 raw_before=before.get(column),
                 raw_after=after.get(column),
+                related_model=model_field.related_model
+                if model_field is not None and model_field.is_relation
+                else None,
             )
         )
     return item
 
 
-def _record_label(model: type[models.Model], object_id: str) -> str:
-    return f"{str(model._meta.verbose_name).capitalize()} #{object_id}"
+def _label_relations(history: list[HistoryEntry]) -> None:
+    """Foreign keys in the changes read as the rows they point at ("Gretchen Whitmer", not "#559"):
+    one query per model pointed at, whatever the number of entries. A row deleted since keeps its id."""
+    wanted: dict[type[models.Model], set] = {}
+    for entry in history:
+        for change in entry.changes:
+            if change.related_model is not None:
+                ids = {value for value in (change.raw_before, change.raw_after) if value not in (None, "")}
+                wanted.setdefault(change.related_model, set()).update(ids)
+    labels: dict[tuple[type[models.Model], str], str] = {}
+    for model, ids in wanted.items():
+        for row in _with_foreign_keys(model._base_manager.filter(pk__in=ids)):
+            labels[model, str(row.pk)] = _row_label(row)
+    for entry in history:
+        for change in entry.changes:
+            if change.related_model is None:
+                continue
+            if change.raw_before not in (None, "") and change.before:
+                change.before = labels.get((change.related_model, str(change.raw_before)), change.before)
+            if change.raw_after not in (None, "") and change.after:
+                change.after = labels.get((change.related_model, str(change.raw_after)), change.after)
+
+
+def _with_foreign_keys(queryset: models.QuerySet) -> models.QuerySet:
+    """Rows with the rows their foreign keys point at, so their labels ("Chair, Michigan Manufacturers
+    Association") cost no query each."""
+    names = [f.name for f in queryset.model._meta.concrete_fields if f.is_relation]
+    return queryset.select_related(*names) if names else queryset
+
+
+def _row_label(row: models.Model) -> str:
+    """A row as a reader knows it: a user by name, anything else as its own label."""
+    if hasattr(row, "get_full_name"):
+        return row.get_full_name() or row.get_username()
+    return str(row)
+
+
+# Columns that name a row well enough to recognise it once the row is gone (from its last event).
+DELETED_ROW_LABEL_COLUMNS = ("full_name", "name", "title", "description", "value", "what")
+
+
+def _record_label(model: type[models.Model], event: AuditEvent, labels: dict) -> str:
+    """A row shown in a history, as "Position: Chair, Michigan Manufacturers Association"; a row
+    deleted since is "Position (deleted): Chair", named from its last event. Never an internal id."""
+    kind = str(model._meta.verbose_name).capitalize()
+    label, deleted = labels.get((model, str(event.object_id)), ("", True))
+    if not deleted:
+        return f"{kind}: {label}"
+    if label:
+        return _("%(kind)s (deleted): %(label)s") % {"kind": kind, "label": label}
+    return _("%(kind)s (deleted)") % {"kind": kind}
+
+
+def _record_labels(events: list[AuditEvent], tracked_by_label: dict) -> dict:
+    """{(model, id): (label, deleted)} for each row the events (newest first) are about: a row that
+    still exists by its own label (one query per model), a deleted one from its newest event's values."""
+    ids: dict[type[models.Model], set[str]] = {}
+    for event in events:
+        ids.setdefault(tracked_by_label[event.model].model, set()).add(event.object_id)
+    labels: dict = {}
+    for model, object_ids in ids.items():
+        pks = [pk for pk in object_ids if pk.isdigit()]
+        for row in _with_foreign_keys(model._base_manager.filter(pk__in=pks)):
+            labels[model, str(row.pk)] = (str(row), False)
+    for event in events:
+        key = (tracked_by_label[event.model].model, str(event.object_id))
+        if key not in labels:
+            values = event.before if event.action == AuditEvent.Action.DELETE else event.after
+            values = values or {}
+            named = next((str(values[c]) for c in DELETED_ROW_LABEL_COLUMNS if values.get(c) not in (None, "")), "")
+            labels[key] = (named, True)
+    return labels
 
 
 def _deleted_rows_pointing_at(fk: models.ForeignKey, pk) -> models.Q:
@@ -173,7 +248,8 @@ def history_for(obj: models.Model, user, *, limit: int = 100) -> list[HistoryEnt
 
     None when the user may not see history (below Lead) or the model is not tracked. Confidential
     columns are left out (and counted in `hidden_changes`) unless the model's rule lets this user see
-    them (for another record's rows, the rule without an object: Lead and above). One query.
+    them (for another record's rows, the rule without an object: Lead and above). A fixed number of
+    queries: the events, then the labels of the rows they name (one per model).
     """
     entry = tracked_entry(type(obj))
     if entry is None or not history_can_see(user):
@@ -197,6 +273,7 @@ def history_for(obj: models.Model, user, *, limit: int = 100) -> list[HistoryEnt
         query = own
     events = list(query.order_by("-at", "-id")[:limit])
     models_by_label = {entry.label: entry, **{child.label: child for child, _fk in children}}
+    labels = _record_labels([e for e in events if e.model != entry.label], models_by_label)
     history: list[HistoryEntry] = []
     seen: set[int] = set()
     for event in events:
@@ -212,28 +289,33 @@ def history_for(obj: models.Model, user, *, limit: int = 100) -> list[HistoryEnt
                     event,
                     tracked,
                     show_confidential=_confidential_visible(tracked, user, None),
-                    record=_record_label(tracked.model, event.object_id),
+                    record=_record_label(tracked.model, event, labels),
                 )
             )
+    _label_relations(history)
     return history
 
 
 def model_history(model: type[models.Model], user, *, limit: int = 100) -> list[HistoryEntry] | None:
     """The latest changes to any row of `model` (a library page: talking points, data releases),
-    newest first, each marked with its record, deleted rows included. None below Lead. One query."""
+    newest first, each marked with its record, deleted rows included. None below Lead. A fixed number
+    of queries (the events, then the labels of the rows they name)."""
     entry = tracked_entry(model)
     if entry is None or not history_can_see(user):
         return None
-    events = AuditEvent.objects.filter(model=entry.label).order_by("-at", "-id")[:limit]
-    return [
+    events = list(AuditEvent.objects.filter(model=entry.label).order_by("-at", "-id")[:limit])
+    labels = _record_labels(events, {entry.label: entry})
+    history = [
         _entry(
             event,
             entry,
             show_confidential=_confidential_visible(entry, user, None),
-            record=_record_label(model, event.object_id),
+            record=_record_label(model, event, labels),
         )
         for event in events
     ]
+    _label_relations(history)
+    return history
 
 
 def event_values(event: AuditEvent, side: str) -> dict | None:

@@ -8,6 +8,7 @@ from django.db import DatabaseError, connection, transaction
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 
 from contacts.models import Organization, Person, Position, Relationship
 from core import audit
@@ -241,7 +242,8 @@ def test_history_partial_renders_changes(make_user):
     person.save()
     html = render_to_string("core/_history.html", {"history": history_for(person, make_user(Role.LEAD))})
     assert "Unknown → Supportive" in html
-    assert '<th scope="col">When (UTC)</th>' in html
+    assert '<th scope="col">When</th>' in html and "Request or job" not in html  # no internal ids
+    assert '<details class="history-fold">' in html  # folded: the record first, its history on request
     assert render_to_string("core/_history.html", {"history": None}).strip() == ""
 
 
@@ -254,8 +256,14 @@ def test_history_is_one_query_however_long(make_user, django_assert_num_queries)
     for i in range(30):
         person.title = f"Title {i}"
         person.save()
-    with django_assert_num_queries(1):
+    with CaptureQueriesContext(connection) as long_history:
         assert len(history_for(person, lead)) == 31
+    person.title = "Title 31"
+    person.save()
+    with CaptureQueriesContext(connection) as longer_history:
+        assert len(history_for(person, lead)) == 32
+    # The events in one query, then the labels of the rows they name, one query per model.
+    assert len(longer_history) == len(long_history) <= 3
 
 
 # --- the rows that belong to a record, large values ---------------------------------------------------
@@ -280,25 +288,28 @@ def test_record_history_includes_the_rows_that_belong_to_it(make_user, django_as
     Position.objects.create(person=other, organization=org, title="Member")  # not this person's
     position_id = position.pk
     position.delete()
-    with django_assert_num_queries(1):
+    with CaptureQueriesContext(connection) as queries:
         history = history_for(person, lead)
+    assert len(queries) <= 8  # the events, then one query per model the rows' labels come from
     rows = [(entry.record, entry.action) for entry in history]
+    # Rows read as their labels, never as internal ids; a row deleted since says so.
     assert rows == [
-        (f"Position #{position_id}", "delete"),
-        (f"Contact point #{point.pk}", "insert"),
-        (f"Relationship #{incoming.pk}", "insert"),
-        (f"Position #{position_id}", "update"),
-        (f"Position #{position_id}", "insert"),
+        ("Position (deleted): Chair", "delete"),
+        (f"Contact point: {point}", "insert"),
+        (f"Relationship: {incoming}", "insert"),
+        ("Position (deleted): Chair", "update"),
+        ("Position (deleted): Chair", "insert"),
         ("", "insert"),
     ]
     update = history[3]
     assert [(c.field, c.before, c.after) for c in update.changes] == [("title", "Honorary chair", "Chair")]
     # The organization's page shows the same position (it belongs to both), not the person's own rows.
+    other_position = Position.objects.get(pk=position_id + 1)
     assert [(e.record, e.action) for e in history_for(org, lead)] == [
-        (f"Position #{position_id}", "delete"),
-        (f"Position #{position_id + 1}", "insert"),
-        (f"Position #{position_id}", "update"),
-        (f"Position #{position_id}", "insert"),
+        ("Position (deleted): Chair", "delete"),
+        (f"Position: {other_position}", "insert"),
+        ("Position (deleted): Chair", "update"),
+        ("Position (deleted): Chair", "insert"),
         ("", "insert"),
     ]
 
@@ -324,13 +335,22 @@ def test_model_history_lists_every_row_for_leads_only(make_user):
     from core.selectors import model_history
 
     people = [_person(last_name=f"M{i}", full_name=f"Model {i}") for i in range(3)]
-    deleted_id = people[0].pk
     people[0].delete()
     assert model_history(Person, make_user(Role.OFFICER)) is None
     history = model_history(Person, make_user(Role.LEAD))
     assert [(e.record, e.action) for e in history] == [
-        (f"Person #{deleted_id}", "delete"),
-        (f"Person #{people[2].pk}", "insert"),
-        (f"Person #{people[1].pk}", "insert"),
-        (f"Person #{deleted_id}", "insert"),
+        ("Person (deleted): Model 0", "delete"),
+        (f"Person: {people[2]}", "insert"),
+        (f"Person: {people[1]}", "insert"),
+        ("Person (deleted): Model 0", "insert"),
     ]
+
+
+def test_history_names_the_rows_a_change_points_at(make_user):
+    """A foreign key in a change reads as its row ("Michigan Manufacturers Association"), not "#12"."""
+    lead = make_user(Role.LEAD)
+    person = _person()
+    org = Organization.objects.create(name="Michigan Manufacturers Association", org_type="industry_association")
+    Position.objects.create(person=person, organization=org, title="Chair")
+    insert = next(e for e in history_for(person, lead) if e.record.startswith("Position"))
+    assert {c.field: c.after for c in insert.changes}["organization"] == "Michigan Manufacturers Association"
