@@ -409,3 +409,9 @@ def test_dashboard_jobs_fall_back_to_the_most_exposed_states_when_i_own_nobody(c
     assert jobs["basis"] == "top"
     assert [row["state"] for row in jobs["rows"]] == states
     assert all(row["jobs"]["year"] == 2023 for row in jobs["rows"])
+
+
+def test_each_empty_box_on_the_dashboard_says_what_is_empty(client_for, officer):
+    html = client_for(officer).get("/").content.decode()
+    assert html.count("Nothing open. Well done.") == 1  # the follow-ups box, not the interactions box
+    assert "Nobody on the team has logged an interaction yet." in html
