@@ -56,12 +56,17 @@ def target_key(*, kind: str, target) -> str:
     return f"{kind}:{target.code if kind == TargetKind.STATE else target.pk}"
 
 
-def target_resolve(*, kind: str, target_id: str | int):
-    """The person, organization, state (postal code or id) or campaign a request names."""
+def target_resolve(*, kind: str, target_id: str | int, user=None):
+    """The person, organization, state (postal code or id) or campaign a request names; for a
+    person's request (`user`), only among what they may see (the one `visible_to` rule)."""
+
+    def visible(model):
+        return model.objects.visible_to(user) if user is not None else model.objects.all()
+
     lookups = {
-        TargetKind.PERSON: lambda: Person.objects.get(pk=int(target_id)),
-        TargetKind.ORGANIZATION: lambda: Organization.objects.get(pk=int(target_id)),
-        TargetKind.CAMPAIGN: lambda: Campaign.objects.get(pk=int(target_id)),
+        TargetKind.PERSON: lambda: visible(Person).get(pk=int(target_id)),
+        TargetKind.ORGANIZATION: lambda: visible(Organization).get(pk=int(target_id)),
+        TargetKind.CAMPAIGN: lambda: visible(Campaign).get(pk=int(target_id)),
         TargetKind.STATE: lambda: (
             State.objects.get(pk=int(target_id))
             if str(target_id).isdigit()

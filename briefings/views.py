@@ -84,7 +84,9 @@ class PacketRequestView(RoleRequiredMixin, View):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                target = services.target_resolve(kind=data["target_kind"], target_id=data["target_id"])
+                target = services.target_resolve(
+                    kind=data["target_kind"], target_id=data["target_id"], user=request.user
+                )
                 packet = services.packet_request(
                     target_kind=data["target_kind"],
                     target=target,

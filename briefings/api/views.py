@@ -36,7 +36,7 @@ class BriefingPacketViewSet(
         payload = BriefingPacketRequestSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        target = services.target_resolve(kind=data["target_kind"], target_id=data["target_id"])
+        target = services.target_resolve(kind=data["target_kind"], target_id=data["target_id"], user=request.user)
         packet = services.packet_request(
             target_kind=data["target_kind"],
             target=target,

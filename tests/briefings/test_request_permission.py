@@ -52,3 +52,15 @@ def test_pages_offer_the_request_buttons_only_to_those_who_may(reference_data, m
         assert ('action="/briefings/request/"' in content) is offered
         content = client_for(make_user(role)).get("/briefings/").content.decode()
         assert ('href="/briefings/request/"' in content) is offered
+
+
+def test_a_request_resolves_its_target_through_the_visibility_rule(django_user_model):
+    """The page and the API resolve a target among what the requester may see: nothing, without a role."""
+    from briefings.services import target_resolve
+    from core.errors import NotFoundError
+    from tests.contacts.factories import PersonFactory
+
+    person = PersonFactory()
+    assert target_resolve(kind="person", target_id=person.pk) == person  # a schedule or the command line
+    with pytest.raises(NotFoundError):
+        target_resolve(kind="person", target_id=person.pk, user=django_user_model.objects.create_user("no-role"))
