@@ -5,11 +5,13 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models
 from django.db.models.functions import Cast
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from core import formatting
@@ -82,6 +84,12 @@ def _display(model_field: models.Field | None, value, *, summarize: bool = False
             return str(dict(model_field.flatchoices).get(value, value))
         if isinstance(model_field, models.BooleanField):
             return _("yes") if value else _("no")
+        if isinstance(model_field, models.DateTimeField) and isinstance(value, str):
+            moment = parse_datetime(value)
+            if moment is not None:  # in the reader's time zone, as every time on a page
+                return timezone.localtime(
+                    moment if timezone.is_aware(moment) else timezone.make_aware(moment, UTC)
+                ).strftime("%Y-%m-%d %H:%M")
         if model_field.is_relation:
             return f"#{value}"
     text = json.dumps(value, cls=DjangoJSONEncoder) if isinstance(value, dict | list) else str(value)
@@ -158,19 +166,68 @@ def _entry(event: AuditEvent, tracked: TrackedModel, *, show_confidential: bool,
     return item
 
 
-def _label_relations(history: list[HistoryEntry]) -> None:
-    """Foreign keys in the changes read as the rows they point at ("Gretchen Whitmer", not "#559"):
-    one query per model pointed at, whatever the number of entries. A row deleted since keeps its id."""
-    wanted: dict[type[models.Model], set] = {}
+# The column that names a row of a model, first found: a row's label in histories, read in SQL, and
+# how a deleted row is still recognised from its last event.
+LABEL_COLUMNS = ("full_name", "name", "title", "what", "description", "value", "username", "code", "text")
+RECORD_LABEL_MAX_CHARS = 80
+
+
+def _label_column(model: type[models.Model]) -> str | None:
+    names = {f.name for f in model._meta.concrete_fields}
+    return next((column for column in LABEL_COLUMNS if column in names), None)
+
+
+def _row_labels(wanted: dict[type[models.Model], set[str]]) -> dict[tuple[type[models.Model], str], str]:
+    """{(model, id): label} of the rows wanted, in one query (a UNION over their tables) whatever the
+    number of rows or models; a row gone since is left out, a model with no label column gives ""."""
+    parts = []
+    for index, (model, ids) in enumerate(sorted(wanted.items(), key=lambda item: item[0]._meta.label)):
+        column = _label_column(model)
+        pks = [pk for pk in ids if str(pk).isdigit()]
+        if not pks:
+            continue
+        # A model without a label column still answers which rows exist (an empty label).
+        text = Cast(column, models.TextField()) if column else models.Value("", output_field=models.TextField())
+        parts.append(
+            (
+                model,
+                model._base_manager.filter(pk__in=pks)
+                .annotate(
+                    label_model=models.Value(index),
+                    label_id=Cast("pk", models.CharField()),
+                    label_text=text,
+                )
+                .values_list("label_model", "label_id", "label_text")
+                .order_by(),
+            )
+        )
+    if not parts:
+        return {}
+    by_index = {
+        index: model for index, (model, _ids) in enumerate(sorted(wanted.items(), key=lambda item: item[0]._meta.label))
+    }
+    query = parts[0][1].union(*(queryset for _model, queryset in parts[1:]), all=True)
+    return {(by_index[index], str(pk)): _short(text) for index, pk, text in query}
+
+
+def _short(text: str | None) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= RECORD_LABEL_MAX_CHARS else text[: RECORD_LABEL_MAX_CHARS - 1].rstrip() + "…"
+
+
+def _relation_ids(history: list[HistoryEntry]) -> dict[type[models.Model], set[str]]:
+    wanted: dict[type[models.Model], set[str]] = {}
     for entry in history:
         for change in entry.changes:
             if change.related_model is not None:
-                ids = {value for value in (change.raw_before, change.raw_after) if value not in (None, "")}
+                ids = {str(value) for value in (change.raw_before, change.raw_after) if value not in (None, "")}
                 wanted.setdefault(change.related_model, set()).update(ids)
-    labels: dict[tuple[type[models.Model], str], str] = {}
-    for model, ids in wanted.items():
-        for row in _with_foreign_keys(model._base_manager.filter(pk__in=ids)):
-            labels[model, str(row.pk)] = _row_label(row)
+    return wanted
+
+
+def _apply_relation_labels(history: list[HistoryEntry], labels: dict) -> None:
+    """Foreign keys in the changes read as the rows they point at ("Michigan Manufacturers
+    Association", not "#559"); a row deleted since keeps its id."""
     for entry in history:
         for change in entry.changes:
             if change.related_model is None:
@@ -181,55 +238,40 @@ def _label_relations(history: list[HistoryEntry]) -> None:
                 change.after = labels.get((change.related_model, str(change.raw_after)), change.after)
 
 
-def _with_foreign_keys(queryset: models.QuerySet) -> models.QuerySet:
-    """Rows with the rows their foreign keys point at, so their labels ("Chair, Michigan Manufacturers
-    Association") cost no query each."""
-    names = [f.name for f in queryset.model._meta.concrete_fields if f.is_relation]
-    return queryset.select_related(*names) if names else queryset
-
-
-def _row_label(row: models.Model) -> str:
-    """A row as a reader knows it: a user by name, anything else as its own label."""
-    if hasattr(row, "get_full_name"):
-        return row.get_full_name() or row.get_username()
-    return str(row)
-
-
-# Columns that name a row well enough to recognise it once the row is gone (from its last event).
-DELETED_ROW_LABEL_COLUMNS = ("full_name", "name", "title", "description", "value", "what")
-
-
-def _record_label(model: type[models.Model], event: AuditEvent, labels: dict) -> str:
-    """A row shown in a history, as "Position: Chair, Michigan Manufacturers Association"; a row
-    deleted since is "Position (deleted): Chair", named from its last event. Never an internal id."""
+def _record_label(model: type[models.Model], event: AuditEvent, labels: dict, newest: dict) -> str:
+    """A row shown in a history, as "Position: Chair"; a row deleted since is "Position (deleted):
+    Chair", named from its newest event. Never an internal id."""
     kind = str(model._meta.verbose_name).capitalize()
-    label, deleted = labels.get((model, str(event.object_id)), ("", True))
-    if not deleted:
-        return f"{kind}: {label}"
-    if label:
-        return _("%(kind)s (deleted): %(label)s") % {"kind": kind, "label": label}
+    label = labels.get((model, str(event.object_id)))
+    if label is not None:
+        return f"{kind}: {label}" if label else kind
+    column = _label_column(model)
+    values = newest.get((model, str(event.object_id))) or {}
+    named = _short(str(values.get(column) or "")) if column else ""
+    if named:
+        return _("%(kind)s (deleted): %(label)s") % {"kind": kind, "label": named}
     return _("%(kind)s (deleted)") % {"kind": kind}
 
 
-def _record_labels(events: list[AuditEvent], tracked_by_label: dict) -> dict:
-    """{(model, id): (label, deleted)} for each row the events (newest first) are about: a row that
-    still exists by its own label (one query per model), a deleted one from its newest event's values."""
-    ids: dict[type[models.Model], set[str]] = {}
-    for event in events:
-        ids.setdefault(tracked_by_label[event.model].model, set()).add(event.object_id)
-    labels: dict = {}
-    for model, object_ids in ids.items():
-        pks = [pk for pk in object_ids if pk.isdigit()]
-        for row in _with_foreign_keys(model._base_manager.filter(pk__in=pks)):
-            labels[model, str(row.pk)] = (str(row), False)
-    for event in events:
-        key = (tracked_by_label[event.model].model, str(event.object_id))
-        if key not in labels:
-            values = event.before if event.action == AuditEvent.Action.DELETE else event.after
-            values = values or {}
-            named = next((str(values[c]) for c in DELETED_ROW_LABEL_COLUMNS if values.get(c) not in (None, "")), "")
-            labels[key] = (named, True)
-    return labels
+def _labelled(history_events: list[tuple[AuditEvent, TrackedModel, HistoryEntry]], own_label: str | None) -> None:
+    """Fill in each entry's record label and its foreign keys' labels: one query for all of them."""
+    wanted: dict[type[models.Model], set[str]] = {}
+    newest: dict = {}
+    for event, tracked, _item in history_events:
+        if tracked.label == own_label:
+            continue
+        wanted.setdefault(tracked.model, set()).add(str(event.object_id))
+        key = (tracked.model, str(event.object_id))
+        if key not in newest:  # events come newest first
+            newest[key] = event.before if event.action == AuditEvent.Action.DELETE else event.after
+    history = [item for _event, _tracked, item in history_events]
+    for model, ids in _relation_ids(history).items():
+        wanted.setdefault(model, set()).update(ids)
+    labels = _row_labels(wanted)
+    for event, tracked, item in history_events:
+        if tracked.label != own_label:
+            item.record = _record_label(tracked.model, event, labels, newest)
+    _apply_relation_labels(history, labels)
 
 
 def _deleted_rows_pointing_at(fk: models.ForeignKey, pk) -> models.Q:
@@ -248,8 +290,8 @@ def history_for(obj: models.Model, user, *, limit: int = 100) -> list[HistoryEnt
 
     None when the user may not see history (below Lead) or the model is not tracked. Confidential
     columns are left out (and counted in `hidden_changes`) unless the model's rule lets this user see
-    them (for another record's rows, the rule without an object: Lead and above). A fixed number of
-    queries: the events, then the labels of the rows they name (one per model).
+    them (for another record's rows, the rule without an object: Lead and above). Two queries: the
+    events, then the labels of the rows they name.
     """
     entry = tracked_entry(type(obj))
     if entry is None or not history_can_see(user):
@@ -273,8 +315,7 @@ def history_for(obj: models.Model, user, *, limit: int = 100) -> list[HistoryEnt
         query = own
     events = list(query.order_by("-at", "-id")[:limit])
     models_by_label = {entry.label: entry, **{child.label: child for child, _fk in children}}
-    labels = _record_labels([e for e in events if e.model != entry.label], models_by_label)
-    history: list[HistoryEntry] = []
+    rows: list[tuple[AuditEvent, TrackedModel, HistoryEntry]] = []
     seen: set[int] = set()
     for event in events:
         if event.pk in seen:  # a row pointing at the record twice (a relationship with itself)
@@ -282,40 +323,28 @@ def history_for(obj: models.Model, user, *, limit: int = 100) -> list[HistoryEnt
         seen.add(event.pk)
         tracked = models_by_label[event.model]
         if tracked is entry:
-            history.append(_entry(event, entry, show_confidential=_confidential_visible(entry, user, obj)))
+            item = _entry(event, entry, show_confidential=_confidential_visible(entry, user, obj))
         else:
-            history.append(
-                _entry(
-                    event,
-                    tracked,
-                    show_confidential=_confidential_visible(tracked, user, None),
-                    record=_record_label(tracked.model, event, labels),
-                )
-            )
-    _label_relations(history)
-    return history
+            item = _entry(event, tracked, show_confidential=_confidential_visible(tracked, user, None))
+        rows.append((event, tracked, item))
+    _labelled(rows, entry.label)
+    return [item for _event, _tracked, item in rows]
 
 
 def model_history(model: type[models.Model], user, *, limit: int = 100) -> list[HistoryEntry] | None:
     """The latest changes to any row of `model` (a library page: talking points, data releases),
-    newest first, each marked with its record, deleted rows included. None below Lead. A fixed number
-    of queries (the events, then the labels of the rows they name)."""
+    newest first, each marked with its record, deleted rows included. None below Lead. Two queries
+    (the events, then the labels of the rows they name)."""
     entry = tracked_entry(model)
     if entry is None or not history_can_see(user):
         return None
     events = list(AuditEvent.objects.filter(model=entry.label).order_by("-at", "-id")[:limit])
-    labels = _record_labels(events, {entry.label: entry})
-    history = [
-        _entry(
-            event,
-            entry,
-            show_confidential=_confidential_visible(entry, user, None),
-            record=_record_label(model, event, labels),
-        )
+    rows = [
+        (event, entry, _entry(event, entry, show_confidential=_confidential_visible(entry, user, None)))
         for event in events
     ]
-    _label_relations(history)
-    return history
+    _labelled(rows, None)
+    return [item for _event, _tracked, item in rows]
 
 
 def event_values(event: AuditEvent, side: str) -> dict | None:

@@ -384,12 +384,31 @@ def commitment_resolve(*, commitment: Commitment, status: str, actor) -> Commitm
 
 
 @transaction.atomic
-def commitment_update(*, commitment: Commitment, actor, due_date: dt.date | None, owner) -> Commitment:
+def commitment_update(
+    *, commitment: Commitment, actor, due_date: dt.date | None, owner, shown: tuple[str, str] | None = None
+) -> Commitment:
     """Set who on our team sees a commitment through and by when (either may be cleared). The same
-    people who may resolve it may do this; the owner must be envoy staff."""
+    people who may resolve it may do this; the owner must be envoy staff. `shown` is the (due date,
+    owner id) the editor's page showed: if someone saved another since, nothing is saved and the
+    refusal says what the commitment now holds."""
     if not commitment_can_change(interaction=commitment.interaction, user=actor):
         raise PermissionDeniedError(
             _("Only the interaction's author, the staff who were there, Leads and Admins can change its commitments.")
+        )
+    commitment = (
+        Commitment.objects.select_for_update(of=("self",)).select_related("owner", "interaction").get(pk=commitment.pk)
+    )
+    current = (commitment.due_date.isoformat() if commitment.due_date else "", str(commitment.owner_id or ""))
+    if shown is not None and tuple(shown) != current:
+        owner_name = (
+            (commitment.owner.get_full_name() or commitment.owner.username) if commitment.owner else _("no one")
+        )
+        raise ConflictError(
+            _(
+                "Someone changed this commitment after you opened the page: it is now due %(due)s and owned by "
+                "%(owner)s. Nothing was saved; check it and save again."
+            )
+            % {"due": current[0] or _("on no date"), "owner": owner_name}
         )
     if owner is not None and not (owner.is_active and has_role(owner, Role.VIEWER)):
         raise DomainValidationError(

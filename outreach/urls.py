@@ -10,7 +10,7 @@ urlpatterns = [
     path("interactions/export.csv", views.InteractionExportView.as_view(), name="interaction-export"),
     path("interactions/<int:pk>/", views.InteractionDetailView.as_view(), name="interaction-detail"),
     path("commitments/<int:pk>/status/", views.CommitmentResolveView.as_view(), name="commitment-status"),
-    path("commitments/<int:pk>/edit/", views.CommitmentEditView.as_view(), name="commitment-edit"),
+    path("commitments/<int:pk>/owner/", views.CommitmentOwnerView.as_view(), name="commitment-owner"),
     path("follow-ups/", views.FollowUpListView.as_view(), name="follow-ups"),
     path("follow-ups/new/", views.FollowUpCreateView.as_view(), name="follow-up-new"),
     path("follow-ups/<int:pk>/done/", views.FollowUpCloseView.as_view(action="done"), name="follow-up-done"),

@@ -18,7 +18,7 @@ from django.views.generic import TemplateView
 
 from contacts.models import Organization, Person
 from contacts.search import person_search
-from core.errors import DomainError, DomainValidationError, NotFoundError
+from core.errors import ConflictError, DomainError, DomainValidationError, NotFoundError
 from core.exports import write_csv
 from core.pagination import LargeTablePaginator
 from core.permissions import RoleRequiredMixin
@@ -270,8 +270,9 @@ class CommitmentResolveView(RoleRequiredMixin, View):
         return redirect("interaction-detail", pk=commitment.interaction_id)
 
 
-class CommitmentEditView(RoleRequiredMixin, View):
-    """POST a commitment's `due_date` and `owner`, then back to its interaction (same rule as its status)."""
+class CommitmentOwnerView(RoleRequiredMixin, View):
+    """POST a commitment's `due_date` and `owner` (with the values the page showed), then back to its
+    interaction; the same rule as its status, and a change saved by someone else since is refused."""
 
     required_role = Role.OFFICER
 
@@ -289,8 +290,9 @@ class CommitmentEditView(RoleRequiredMixin, View):
                 actor=request.user,
                 due_date=form.cleaned_data["due_date"],
                 owner=form.cleaned_data["owner"],
+                shown=(request.POST.get("shown_due_date", ""), request.POST.get("shown_owner", "")),
             )
-        except DomainValidationError as error:
+        except (DomainValidationError, ConflictError) as error:
             messages.error(request, error.message)
         else:
             messages.success(request, _("Commitment updated."))

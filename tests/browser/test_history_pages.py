@@ -37,6 +37,8 @@ def test_lead_reads_history_on_person_talking_point_and_release_pages(page, logi
     page.goto(f"/stakeholders/{person.pk}/")
     history = page.locator("section.history").first
     history.scroll_into_view_if_needed()
+    history.get_by_text("recorded change").click()  # folded: the record first, its history on request
+    expect(history.locator("table")).to_be_visible()
     text = history.inner_text()
     assert "auto workers" in text and "Michigan" in text  # the links, with readable labels
     shot(page, "person")

@@ -262,8 +262,8 @@ def test_history_is_one_query_however_long(make_user, django_assert_num_queries)
     person.save()
     with CaptureQueriesContext(connection) as longer_history:
         assert len(history_for(person, lead)) == 32
-    # The events in one query, then the labels of the rows they name, one query per model.
-    assert len(longer_history) == len(long_history) <= 3
+    # The events in one query, then the labels of the rows they name in another.
+    assert len(longer_history) == len(long_history) <= 2
 
 
 # --- the rows that belong to a record, large values ---------------------------------------------------
@@ -283,20 +283,19 @@ def test_record_history_includes_the_rows_that_belong_to_it(make_user, django_as
     position = Position.objects.create(person=person, organization=org, title="Honorary chair")
     position.title = "Chair"
     position.save()
-    incoming = Relationship.objects.create(from_person=other, to_person=person, kind="ally_of")
-    point = ContactPoint.objects.create(person=person, kind="email", value="gw@example.invalid")
+    Relationship.objects.create(from_person=other, to_person=person, kind="ally_of")
+    ContactPoint.objects.create(person=person, kind="email", value="gw@example.invalid")
     Position.objects.create(person=other, organization=org, title="Member")  # not this person's
-    position_id = position.pk
     position.delete()
     with CaptureQueriesContext(connection) as queries:
         history = history_for(person, lead)
-    assert len(queries) <= 8  # the events, then one query per model the rows' labels come from
+    assert len(queries) == 2  # the events, then the labels of every row they name
     rows = [(entry.record, entry.action) for entry in history]
     # Rows read as their labels, never as internal ids; a row deleted since says so.
     assert rows == [
         ("Position (deleted): Chair", "delete"),
-        (f"Contact point: {point}", "insert"),
-        (f"Relationship: {incoming}", "insert"),
+        ("Contact point: gw@example.invalid", "insert"),
+        ("Relationship", "insert"),
         ("Position (deleted): Chair", "update"),
         ("Position (deleted): Chair", "insert"),
         ("", "insert"),
@@ -304,10 +303,9 @@ def test_record_history_includes_the_rows_that_belong_to_it(make_user, django_as
     update = history[3]
     assert [(c.field, c.before, c.after) for c in update.changes] == [("title", "Honorary chair", "Chair")]
     # The organization's page shows the same position (it belongs to both), not the person's own rows.
-    other_position = Position.objects.get(pk=position_id + 1)
     assert [(e.record, e.action) for e in history_for(org, lead)] == [
         ("Position (deleted): Chair", "delete"),
-        (f"Position: {other_position}", "insert"),
+        ("Position: Member", "insert"),
         ("Position (deleted): Chair", "update"),
         ("Position (deleted): Chair", "insert"),
         ("", "insert"),
@@ -340,8 +338,8 @@ def test_model_history_lists_every_row_for_leads_only(make_user):
     history = model_history(Person, make_user(Role.LEAD))
     assert [(e.record, e.action) for e in history] == [
         ("Person (deleted): Model 0", "delete"),
-        (f"Person: {people[2]}", "insert"),
-        (f"Person: {people[1]}", "insert"),
+        ("Person: Model 2", "insert"),
+        ("Person: Model 1", "insert"),
         ("Person (deleted): Model 0", "insert"),
     ]
 
@@ -354,3 +352,17 @@ def test_history_names_the_rows_a_change_points_at(make_user):
     Position.objects.create(person=person, organization=org, title="Chair")
     insert = next(e for e in history_for(person, lead) if e.record.startswith("Position"))
     assert {c.field: c.after for c in insert.changes}["organization"] == "Michigan Manufacturers Association"
+
+
+def test_history_shows_a_time_in_the_readers_time_zone():
+    """A stored time (UTC, ISO) reads as a local date and time, not as "2026-12-04T21:10:17.489Z"."""
+    from django.utils import timezone
+
+    from core.selectors import _display
+    from outreach.models import Interaction
+
+    field = Interaction._meta.get_field("occurred_at")
+    with timezone.override("America/Toronto"):
+        assert _display(field, "2026-12-04T21:10:17.489Z") == "2026-12-04 16:10"
+    with timezone.override("America/Vancouver"):
+        assert _display(field, "2026-12-04T21:10:17.489Z") == "2026-12-04 13:10"

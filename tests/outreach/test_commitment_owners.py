@@ -58,13 +58,16 @@ def test_owner_and_due_date_change_on_the_interaction_page_under_the_commitment_
     interaction = InteractionFactory(created_by=author)
     interaction.staff.set([author])
     commitment = CommitmentFactory(interaction=interaction, owner=author)
-    url = f"/commitments/{commitment.pk}/edit/"
+    url = f"/commitments/{commitment.pk}/owner/"
+    shown = {"shown_due_date": "", "shown_owner": author.pk}
 
-    assert client_for(colleague).post(url, {"due_date": "2027-02-01", "owner": colleague.pk}).status_code == 403
+    assert (
+        client_for(colleague).post(url, {**shown, "due_date": "2027-02-01", "owner": colleague.pk}).status_code == 403
+    )
     commitment.refresh_from_db()
     assert (commitment.due_date, commitment.owner) == (None, author)
 
-    assert client_for(author).post(url, {"due_date": "2027-02-01", "owner": colleague.pk}).status_code == 302
+    assert client_for(author).post(url, {**shown, "due_date": "2027-02-01", "owner": colleague.pk}).status_code == 302
     commitment.refresh_from_db()
     assert (commitment.due_date, commitment.owner) == (dt.date(2027, 2, 1), colleague)
     page = client_for(author).get(f"/interactions/{interaction.pk}/").content.decode()
@@ -111,3 +114,20 @@ def test_my_follow_ups_query_count_does_not_grow_with_commitments(client_for, of
     for _ in range(10):
         CommitmentFactory(interaction=InteractionFactory(created_by=officer), owner=officer)
     assert count() == first
+
+
+def test_a_change_saved_by_someone_else_since_the_page_opened_is_refused_not_overwritten(client_for, make_user):
+    author = make_user(Role.LEAD, username="author-lead")
+    other = make_user(Role.LEAD, username="other-lead")
+    interaction = InteractionFactory(created_by=author)
+    commitment = CommitmentFactory(interaction=interaction, owner=author)
+    url = f"/commitments/{commitment.pk}/owner/"
+    shown = {"shown_due_date": "", "shown_owner": author.pk}  # both pages opened before either saved
+    assert client_for(other).post(url, {**shown, "due_date": "2027-01-10", "owner": other.pk}).status_code == 302
+
+    response = client_for(author).post(url, {**shown, "due_date": "2027-03-01", "owner": author.pk}, follow=True)
+    commitment.refresh_from_db()
+    assert (commitment.due_date, commitment.owner) == (dt.date(2027, 1, 10), other)  # the first save stands
+    assert "Someone changed this commitment after you opened the page: it is now due 2027-01-10" in (
+        response.content.decode()
+    )

@@ -34,4 +34,5 @@ def test_release_page_lists_releases_and_shows_history_to_leads_only(viewer, lea
     assert 'id="history-datarelease"' not in viewer_body
     lead_body = client_for(lead).get("/data-releases/").content.decode()
     assert 'id="history-datarelease"' in lead_body
-    assert f"Data release #{release.pk}" in lead_body and "2020–2024" in lead_body.split('id="history-datarelease"')[1]
+    history = lead_body.split('id="history-datarelease"')[1]
+    assert "Data release: Synthetic vintage for the page" in history and "2020–2024" in history

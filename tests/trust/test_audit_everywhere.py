@@ -312,7 +312,7 @@ def one_of_each(lead):
     person, other = SyntheticPersonFactory(), SyntheticPersonFactory()
     person.tags.add(TagFactory(name="border caucus"))
     organization = Organization.objects.create(name="Synthetic Mills", org_type="company", is_synthetic=True)
-    position = Position.objects.create(person=person, organization=organization, title="Adviser")
+    Position.objects.create(person=person, organization=organization, title="Adviser")
     relationship = Relationship.objects.create(from_person=other, to_person=person, kind="ally_of")
     interaction = InteractionFactory(created_by=lead, people=[person])
     follow_up = FollowUpFactory(assignee=lead, person=person, interaction=interaction)
@@ -320,27 +320,32 @@ def one_of_each(lead):
     target = CampaignTargetFactory(campaign=campaign, person=person)
     scenario = TariffScenarioFactory(slug="audit-pages", name="Audit pages scenario")
     rate = ScenarioRateFactory(scenario=scenario, hs_chapter=HSChapterFactory(code="27"))
-    release = DataReleaseFactory(title="Synthetic release for the audit")
+    DataReleaseFactory(title="Synthetic release for the audit")
     point = TalkingPointFactory()
     assert TalkingPoint.objects.filter(pk=point.pk).exists()
     packet = PacketFactory(state=StateFactory(code="ZY", name="Synthetic State"), requested_by=lead)
+    assert relationship.pk and target.pk and rate.pk
+    record = '<span class="history-record">'  # each row of another record, named by its label, never its id
     return {
         f"/stakeholders/{person.pk}/": [
             f'id="history-person-{person.pk}"',
             "border caucus",
-            f"Position #{position.pk}",
-            f"Relationship #{relationship.pk}",
-            f"Follow up #{follow_up.pk}",
+            f"{record}Position: Adviser</span>",
+            f"{record}Relationship</span>",
+            f"{record}Follow up: {follow_up.what}</span>",
         ],
-        f"/organizations/{organization.pk}/": [f"Position #{position.pk}"],
+        f"/organizations/{organization.pk}/": [f"{record}Position: Adviser</span>"],
         f"/interactions/{interaction.pk}/": [
             f'id="history-interaction-{interaction.pk}"',
-            f"Follow up #{follow_up.pk}",
+            f"{record}Follow up: {follow_up.what}</span>",
         ],
-        f"/campaigns/{campaign.pk}/": [f"Campaign target #{target.pk}"],
-        "/scenarios/": [f'id="history-tariffscenario-{scenario.pk}"', f"Scenario rate #{rate.pk}"],
-        "/data-releases/": ['id="history-datarelease"', f"Data release #{release.pk}"],
-        "/briefings/talking-points/": ['id="history-talkingpoint"', f"Talking point #{point.pk}"],
+        f"/campaigns/{campaign.pk}/": [f"{record}Campaign target"],
+        "/scenarios/": [f'id="history-tariffscenario-{scenario.pk}"', f"{record}Scenario rate"],
+        "/data-releases/": [
+            'id="history-datarelease"',
+            f"{record}Data release: Synthetic release for the audit</span>",
+        ],
+        "/briefings/talking-points/": ['id="history-talkingpoint"', f"{record}Talking point: "],
         f"/briefings/{packet.pk}/": [f'id="history-briefingpacket-{packet.pk}"'],
     }
 

@@ -83,6 +83,7 @@ SHOWN: dict[str, tuple[frozenset[str], frozenset[str]]] = {
 PARAMS: list[tuple[str, object]] = [
     ("url:interaction-detail", lambda s: {"pk": s.past.pk}),
     ("url:commitment-status", "sample"),  # POST only
+    ("url:commitment-owner", "sample"),  # POST only
     ("url:contacts:person-detail", lambda s: {"pk": s.person.pk}),
     ("url:contacts:person-edit", lambda s: {"pk": s.person.pk}),
     ("url:contacts:organization-detail", lambda s: {"pk": s.organization.pk}),

@@ -180,7 +180,7 @@ RULES: list[Rule] = [
     Rule("url:interaction-new", ("POST",), by_role(LOGIN, 403, 400, 400, 400)),
     Rule("url:interaction-people-options", ("GET",), by_role(LOGIN, 403, 200, 200, 200)),
     Rule("url:commitment-status", ("POST",), by_role(LOGIN, 403, 404, 404, 404)),
-    Rule("url:commitment-edit", ("POST",), by_role(LOGIN, 403, 404, 404, 404)),
+    Rule("url:commitment-owner", ("POST",), by_role(LOGIN, 403, 404, 404, 404)),
     Rule("url:follow-ups", ("GET",), signed_in(200)),
     Rule("url:follow-up-new", ("GET",), by_role(LOGIN, 403, 200, 200, 200)),
     Rule("url:follow-up-new", ("POST",), by_role(LOGIN, 403, 400, 400, 400)),
