@@ -7,6 +7,7 @@ from contacts.models import (
     InfluenceEntry,
     InfluenceWeights,
     MergeRecord,
+    OfficeTransition,
     Organization,
     OrganizationStatePresence,
     Person,
@@ -211,6 +212,23 @@ class RelationshipAdmin(LargeTableAdminMixin, admin.ModelAdmin):
     list_select_related = ("from_person", "to_person", "to_organization")
     search_fields = ("from_person__full_name", "to_person__full_name", "to_organization__name")
     autocomplete_fields = ("from_person", "to_person", "to_organization")
+
+
+@admin.register(OfficeTransition)
+class OfficeTransitionAdmin(admin.ModelAdmin):
+    """Successors recorded by staff (also from the person page); the daily job rolls them over."""
+
+    list_display = ("predecessor", "successor", "takes_office_on", "rolled_over_at", "recorded_by")
+    list_filter = ("takes_office_on",)
+    list_select_related = ("predecessor", "successor", "recorded_by")
+    search_fields = ("predecessor__full_name", "successor__full_name")
+    autocomplete_fields = ("predecessor", "successor")
+    readonly_fields = ("recorded_by", "rolled_over_at")
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Committee)

@@ -130,3 +130,28 @@ class SpreadsheetUploadForm(forms.Form):
         if not upload.name.lower().endswith((".csv", ".xlsx")):
             raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
         return upload
+
+
+class SuccessorForm(forms.Form):
+    """Who takes this person's office and when: chosen by name (the "Find a person" box fills the list)."""
+
+    successor = forms.ModelChoiceField(label=_("Successor"), queryset=Person.objects.none())
+    takes_office_on = forms.DateField(label=_("Takes office on"), widget=forms.DateInput(attrs={"type": "date"}))
+    source_url = forms.URLField(
+        label=_("Source"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        help_text=_("Where this is said: a certified result, an official announcement."),
+    )
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args, user, predecessor, **kwargs):
+        super().__init__(*args, **kwargs)
+        visible = Person.objects.visible_to(user).exclude(pk=predecessor.pk)
+        self.fields["successor"].queryset = visible
+        # Offer only the person chosen (a bound form), never the whole list: the search box adds others.
+        chosen = self.data.get("successor") if self.is_bound else None
+        self.fields["successor"].widget.choices = [("", _("Find the person above"))] + [
+            (p.pk, p.display_name) for p in visible.filter(pk=chosen if str(chosen or "").isdigit() else None)
+        ]

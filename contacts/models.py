@@ -83,6 +83,8 @@ class PersonQuerySet(VisibleToQuerySet):
             ),
             models.Prefetch("relationships_in", queryset=Relationship.objects.select_related("from_person")),
             models.Prefetch("merge_records", queryset=MergeRecord.objects.select_related("actor")),
+            models.Prefetch("successions", queryset=OfficeTransition.objects.select_related("successor")),
+            models.Prefetch("accessions", queryset=OfficeTransition.objects.select_related("predecessor")),
         )
 
 
@@ -538,6 +540,52 @@ class Relationship(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.from_person} {self.get_kind_display()} {self.to_person or self.to_organization}"
+
+
+class OfficeTransitionQuerySet(VisibleToQuerySet):
+    def due(self, day: dt.date) -> OfficeTransitionQuerySet:
+        """Transitions whose date has come and that have not been rolled over yet."""
+        return self.filter(takes_office_on__lte=day, rolled_over_at__isnull=True)
+
+
+class OfficeTransition(TimeStampedModel):
+    """Who comes next in an office: the successor takes the predecessor's office on a date.
+
+    Recorded by staff (or a newer public file), with the source that says so. On its date the daily
+    job rolls the office over (`contacts.services.transitions_roll_over`): the successor becomes the
+    current office holder, the predecessor a former one; both changes are in their histories.
+    """
+
+    predecessor = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="successions", verbose_name=_("predecessor")
+    )
+    successor = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="accessions", verbose_name=_("successor")
+    )
+    takes_office_on = models.DateField(_("takes office on"))
+    source_url = models.URLField(_("source"), max_length=500, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    rolled_over_at = models.DateTimeField(_("rolled over at"), null=True, blank=True)
+
+    objects = OfficeTransitionQuerySet.as_manager()
+
+    # Audit history: shown on both people's pages.
+    audit_parents = ("predecessor", "successor")
+
+    class Meta:
+        ordering = ["takes_office_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["predecessor", "successor"], name="office_transition_once"),
+            models.CheckConstraint(
+                condition=~Q(predecessor=models.F("successor")), name="office_transition_two_people"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor} ({self.takes_office_on:%Y-%m-%d})"
 
 
 class Committee(TimeStampedModel):

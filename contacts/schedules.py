@@ -7,4 +7,11 @@ SCHEDULES = [
         "crontab": {"minute": "30", "hour": "*", "day_of_week": "*", "day_of_month": "*", "month_of_year": "*"},
         "queue": "default",
     },
+    {
+        "name": "Roll offices over to their recorded successors",
+        "task": "contacts.roll_over_offices",
+        # Just after midnight in Ottawa (05:10 UTC): an office changes hands at the start of its day.
+        "crontab": {"minute": "10", "hour": "5", "day_of_week": "*", "day_of_month": "*", "month_of_year": "*"},
+        "queue": "default",
+    },
 ]

@@ -25,6 +25,7 @@ from contacts.models import (
     ContactPoint,
     InfluenceEntry,
     InfluenceWeights,
+    OfficeTransition,
     Organization,
     OrganizationStatePresence,
     Person,
@@ -444,3 +445,79 @@ def public_influence_refresh(*, person_ids: Iterable[int] | None = None, today: 
         if ids:
             transaction.on_commit(lambda: public_influence_changed.send(sender=Person, person_ids=ids))
     return len(changed)
+
+
+# --- Office transitions ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def successor_record(
+    *, actor, predecessor: Person, successor: Person, takes_office_on: dt.date, source_url: str = "", note: str = ""
+) -> OfficeTransition:
+    """Record who takes `predecessor`'s office and when. Whoever may edit the predecessor may do this;
+    the predecessor must hold an office now. The daily job rolls it over on its date."""
+    if not can_edit_person(actor, predecessor):
+        raise PermissionDeniedError(_("You can only record a successor for people you may edit."))
+    if successor.pk == predecessor.pk:
+        raise DomainValidationError(
+            _("A person cannot succeed themselves."), details={"successor": [_("Choose another person.")]}
+        )
+    if not predecessor.is_current_office_holder or not predecessor.office:
+        raise DomainValidationError(
+            _("%(person)s holds no office now: there is nothing to succeed to.") % {"person": predecessor},
+            details={"successor": [_("Record successors for current office holders.")]},
+        )
+    if OfficeTransition.objects.filter(predecessor=predecessor, rolled_over_at__isnull=True).exists():
+        raise ConflictError(
+            _("A successor is already recorded for %(person)s: remove it in the admin first.") % {"person": predecessor}
+        )
+    return OfficeTransition.objects.create(
+        predecessor=predecessor,
+        successor=successor,
+        takes_office_on=takes_office_on,
+        source_url=source_url,
+        note=note,
+        recorded_by=actor,
+    )
+
+
+def transitions_roll_over(*, today: dt.date | None = None) -> int:
+    """Hand over every office whose transition date has come: the successor becomes the current
+    holder of the predecessor's office (office, chamber, district, kind and states), with the term
+    starting on the date; the predecessor becomes a former office holder whose term ended the day
+    before. Each transition in its own transaction; running twice changes nothing (idempotent).
+    Both people's histories keep every change (audit)."""
+    today = today or timezone.localdate()
+    done = 0
+    for transition_id in OfficeTransition.objects.due(today).values_list("pk", flat=True):
+        with transaction.atomic():
+            transition = (
+                OfficeTransition.objects.select_for_update()
+                .select_related("predecessor", "successor")
+                .filter(pk=transition_id, rolled_over_at__isnull=True)
+                .first()
+            )
+            if transition is None:  # another worker rolled it over meanwhile
+                continue
+            _roll_over(transition)
+            done += 1
+    return done
+
+
+def _roll_over(transition: OfficeTransition) -> None:
+    predecessor, successor = transition.predecessor, transition.successor
+    successor.kind = predecessor.kind
+    successor.office = predecessor.office
+    successor.chamber = predecessor.chamber
+    successor.district = predecessor.district
+    successor.term_start = transition.takes_office_on
+    successor.term_end = None  # the source for the new term's end is the next public file
+    successor.is_current_office_holder = True
+    successor.save()
+    successor.states.add(*predecessor.states.all())
+    predecessor.is_current_office_holder = False
+    if predecessor.term_end is None or predecessor.term_end >= transition.takes_office_on:
+        predecessor.term_end = transition.takes_office_on - dt.timedelta(days=1)
+    predecessor.save()
+    transition.rolled_over_at = timezone.now()
+    transition.save(update_fields=["rolled_over_at", "updated_at"])

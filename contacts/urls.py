@@ -19,6 +19,7 @@ urlpatterns = [
     path("stakeholders/import/<str:token>/", views.import_preview_view, name="import-preview"),
     path("stakeholders/<int:pk>/", views.person_detail_view, name="person-detail"),
     path("stakeholders/<int:pk>/edit/", views.person_edit_view, name="person-edit"),
+    path("stakeholders/<int:pk>/successor/", views.person_successor_view, name="person-successor"),
     path("organizations/", views.organization_list, name="organization-list"),
     path("organizations/add/", views.organization_create_view, name="organization-create"),
     path("organizations/<int:pk>/", views.organization_detail_view, name="organization-detail"),

@@ -24,7 +24,7 @@ from contacts.duplicates import (
     person_duplicates_for,
 )
 from contacts.filters import OrganizationFilterSet
-from contacts.forms import OrganizationForm, PersonForm, SegmentForm, SpreadsheetUploadForm
+from contacts.forms import OrganizationForm, PersonForm, SegmentForm, SpreadsheetUploadForm, SuccessorForm
 from contacts.merge import contact_merge
 from contacts.models import Organization, Person, SavedSegment, SourceChange, SpreadsheetImport
 from contacts.ownership import field_provenance
@@ -49,6 +49,7 @@ from contacts.services import (
     segment_delete,
     segment_save,
     source_change_resolve,
+    successor_record,
 )
 from contacts.spreadsheets import (
     people_export_rows,
@@ -57,7 +58,7 @@ from contacts.spreadsheets import (
     spreadsheet_discard,
     spreadsheet_upload,
 )
-from core.errors import DomainError, EditConflictError
+from core.errors import ConflictError, DomainError, DomainValidationError, EditConflictError
 from core.exports import csv_bytes, xlsx_bytes
 from core.pagination import LargeTablePaginator
 from core.permissions import Role, has_role, role_required
@@ -156,23 +157,52 @@ def global_search_view(request):
 
 @role_required(Role.VIEWER)
 def person_detail_view(request, pk: int):
+    return _person_page(request, pk)
+
+
+def _person_page(request, pk: int, *, successor_form: SuccessorForm | None = None, status: int = 200):
     try:
         person = person_detail(user=request.user, pk=pk)
     except Person.DoesNotExist as exc:
         raise Http404 from exc
+    can_edit = can_edit_person(request.user, person)
+    if successor_form is None and can_edit:
+        successor_form = SuccessorForm(user=request.user, predecessor=person)
     return render(
         request,
         "contacts/person_detail.html",
         {
             "person": person,
-            "can_edit": can_edit_person(request.user, person),
+            "can_edit": can_edit,
             "states": list(person.states.all()),
             "trade_summary": person_trade_summary(person=person),
             "timeline_template": _timeline_template(),
             "provenance": field_provenance(person),
             "can_review": has_role(request.user, Role.LEAD),
+            "successor_form": successor_form,
         },
+        status=status,
     )
+
+
+@role_required(Role.OFFICER)
+@require_POST
+def person_successor_view(request, pk: int):
+    """POST who takes this person's office and when; the person page again, with what was typed, on error."""
+    try:
+        predecessor = person_detail(user=request.user, pk=pk)
+    except Person.DoesNotExist as exc:
+        raise Http404 from exc
+    form = SuccessorForm(request.POST, user=request.user, predecessor=predecessor)
+    if form.is_valid():
+        try:
+            successor_record(actor=request.user, predecessor=predecessor, **form.cleaned_data)
+        except (DomainValidationError, ConflictError) as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Successor recorded: the office changes hands on its date."))
+            return redirect("contacts:person-detail", pk=pk)
+    return _person_page(request, pk, successor_form=form, status=400)
 
 
 def _person_form_view(request, *, person: Person | None):

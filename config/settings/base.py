@@ -315,6 +315,7 @@ AUDIT_TRACKED_MODELS = [
     "contacts.Relationship",
     "contacts.ContactPoint",
     "contacts.StanceEntry",
+    "contacts.OfficeTransition",
     "outreach.Interaction",
     "outreach.Commitment",
     "outreach.FollowUp",

@@ -310,6 +310,9 @@ def one_of_each(lead):
     )
 
     person, other = SyntheticPersonFactory(), SyntheticPersonFactory()
+    from contacts.models import OfficeTransition
+
+    OfficeTransition.objects.create(predecessor=other, successor=person, takes_office_on=dt.date(2027, 1, 3))
     person.tags.add(TagFactory(name="border caucus"))
     organization = Organization.objects.create(name="Synthetic Mills", org_type="company", is_synthetic=True)
     Position.objects.create(person=person, organization=organization, title="Adviser")
@@ -333,6 +336,7 @@ def one_of_each(lead):
             f"{record}Position: Adviser</span>",
             f"{record}Relationship</span>",
             f"{record}Follow up: {follow_up.what}</span>",
+            f"{record}Office transition</span>",
         ],
         f"/organizations/{organization.pk}/": [f"{record}Position: Adviser</span>"],
         f"/interactions/{interaction.pk}/": [

@@ -86,6 +86,7 @@ PARAMS: list[tuple[str, object]] = [
     ("url:commitment-owner", "sample"),  # POST only
     ("url:contacts:person-detail", lambda s: {"pk": s.person.pk}),
     ("url:contacts:person-edit", lambda s: {"pk": s.person.pk}),
+    ("url:contacts:person-successor", "sample"),  # POST only
     ("url:contacts:organization-detail", lambda s: {"pk": s.organization.pk}),
     ("url:contacts:organization-edit", lambda s: {"pk": s.organization.pk}),
     ("url:contacts:*", "sample"),  # merge, segments, import previews: no interaction content

@@ -162,6 +162,7 @@ RULES: list[Rule] = [
     Rule("url:contacts:person-create", ("POST",), by_role(LOGIN, 403, 200, 200, 200)),
     Rule("url:contacts:organization-create", ("POST",), by_role(LOGIN, 403, 200, 200, 200)),
     Rule("url:contacts:person-edit", ("GET", "POST"), by_role(LOGIN, 403, 404, 404, 404)),
+    Rule("url:contacts:person-successor", ("POST",), by_role(LOGIN, 403, 404, 404, 404)),
     Rule("url:contacts:organization-edit", ("GET", "POST"), by_role(LOGIN, 403, 404, 404, 404)),
     Rule("url:contacts:merge", ("GET", "POST"), by_role(LOGIN, 403, 403, 404, 404)),
     # Anyone with a role keeps their own saved segments.
