@@ -45,6 +45,8 @@ FUZZY_RESULT_LIMIT = 25
 FUZZY_CANDIDATE_THRESHOLD = 0.3
 FUZZY_MIN_LENGTH = 4
 SQLITE_NAME_INDEX = "contacts_person_name_trigrams"
+# On SQLite, words with this many trigrams or more (eight letters and up) need two shared trigrams.
+SQLITE_PAIRED_TRIGRAMS_FROM = 6
 
 
 def _is_postgres() -> bool:
@@ -161,13 +163,19 @@ def _candidate_rows_postgresql(word: str, required: list[str]) -> list[tuple]:
 
 
 def _candidate_rows_sqlite(word: str, required: list[str]) -> list[tuple]:
-    """People whose name contains at least two of `word`'s trigrams and each `required` word (the FTS5
-    trigram table), at most the limit + 1: about what PostgreSQL's looser threshold proposes."""
+    """People whose name contains at least two of `word`'s trigrams (one, for a word of up to seven
+    letters) and each `required` word (the FTS5 trigram table), at most the limit + 1: about what
+    PostgreSQL's looser threshold proposes; the rule then decides alike on both."""
     trigrams = sorted({word[i : i + 3] for i in range(len(word) - 2)})
-    pairs = [f'("{a}" AND "{b}")' for i, a in enumerate(trigrams) for b in trigrams[i + 1 :]]
-    if not pairs:
+    if len(trigrams) >= SQLITE_PAIRED_TRIGRAMS_FROM:
+        alternatives = [f'("{a}" AND "{b}")' for i, a in enumerate(trigrams) for b in trigrams[i + 1 :]]
+    else:
+        # A short word shares few trigrams with its misspelling ("whtimer" and "whitmer": only "mer";
+        # PostgreSQL also counts the word's edges), so one shared trigram proposes a candidate.
+        alternatives = [f'"{trigram}"' for trigram in trigrams]
+    if not alternatives:
         return []
-    match = "(" + " OR ".join(pairs) + ")" + "".join(f' AND "{text}"' for text in required)
+    match = "(" + " OR ".join(alternatives) + ")" + "".join(f' AND "{text}"' for text in required)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT rowid FROM contacts_person_name_trigrams WHERE contacts_person_name_trigrams MATCH %s LIMIT %s",

@@ -214,7 +214,7 @@ def test_sqlite_gives_the_same_answers_as_postgresql(public_people, tmp_path):
 
     from django.conf import settings
 
-    queries = [*TYPO_QUERIES, "Whit", "michigan governor"]
+    queries = [*TYPO_QUERIES, "Whit", "michigan governor", "Whtimer", "Gretchin Whitmer"]
     expected = {q: [p.full_name for p in person_search(Person.objects.all(), query=q)[:3]] for q in queries}
     env = {
         **os.environ,
