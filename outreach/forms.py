@@ -48,6 +48,13 @@ class StaffMultipleChoiceField(forms.ModelMultipleChoiceField):
         return obj.get_full_name() or obj.username
 
 
+def only_chosen(field: forms.ModelMultipleChoiceField, chosen) -> None:
+    """Render `field` with the chosen people as its only options (one query for them); validation
+    still accepts anyone in the field's queryset, which the search box's options come from."""
+    ids = [int(pk) for pk in chosen if str(pk).isdigit()]
+    field.widget.choices = [(p.pk, field.label_from_instance(p)) for p in field.queryset.filter(pk__in=ids)]
+
+
 class PersonMultipleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj) -> str:
         label = obj.display_name
@@ -131,13 +138,11 @@ class InteractionForm(forms.Form):
             "id", "full_name", "preferred_name", "title", "is_synthetic", "last_name", "first_name"
         )
         self.fields["stance_people"].queryset = self.fields["people"].queryset
-        # Offer only the people chosen for this interaction, never the whole list of stakeholders.
+        # Both lists offer only the people chosen, never every stakeholder (100,000 options at scale):
+        # "Find a person" adds the ones typed.
         chosen = self.data.getlist("people") if self.is_bound else self.initial.get("people", [])
-        chosen_ids = [int(pk) for pk in chosen if str(pk).isdigit()]
-        self.fields["stance_people"].widget.choices = [
-            (p.pk, self.fields["stance_people"].label_from_instance(p))
-            for p in self.fields["people"].queryset.filter(pk__in=chosen_ids)
-        ]
+        only_chosen(self.fields["people"], chosen)
+        only_chosen(self.fields["stance_people"], chosen)
         self.fields["organizations"].queryset = Organization.objects.visible_to(user).only("id", "name")
         self.fields["staff"].queryset = staff_users().exclude(pk=user.pk)
         self.fields["states"].queryset = State.objects.filter(is_pseudo=False)
@@ -228,3 +233,5 @@ class CampaignForm(forms.Form):
         self.fields["people"].queryset = Person.objects.visible_to(user).only(
             "id", "full_name", "preferred_name", "title", "is_synthetic", "last_name", "first_name"
         )
+        # Only the people chosen are options; "Find a person" adds the ones typed.
+        only_chosen(self.fields["people"], self.data.getlist("people") if self.is_bound else [])

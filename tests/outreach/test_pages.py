@@ -415,3 +415,13 @@ def test_each_empty_box_on_the_dashboard_says_what_is_empty(client_for, officer)
     html = client_for(officer).get("/").content.decode()
     assert html.count("Nothing open. Well done.") == 1  # the follow-ups box, not the interactions box
     assert "Nobody on the team has logged an interaction yet." in html
+
+
+def test_people_lists_offer_only_the_people_chosen_never_every_stakeholder(client_for, lead):
+    chosen = SyntheticPersonFactory(full_name="Chosen Person")
+    SyntheticPersonFactory.create_batch(5)
+    log_form = client_for(lead).get(f"/interactions/new/?person={chosen.pk}").content.decode()
+    people_list = log_form.split('id="id_people"')[1].split("</select>")[0]
+    assert people_list.count("<option") == 1 and "Chosen Person" in people_list
+    campaign_form = client_for(lead).get("/campaigns/new/").content.decode()
+    assert campaign_form.split('id="id_people"')[1].split("</select>")[0].count("<option") == 0
