@@ -357,6 +357,10 @@ def person_profile(*, person: Person) -> dict:
         "office": person.office,
         "chamber": str(person.get_chamber_display()) if person.chamber else "",
         "term_end": person.term_end.isoformat() if person.term_end else None,
+        # A record the public data flags (an office term that may have changed hands, say) says so in
+        # the packet too, as on the person's page.
+        "needs_verification": bool(person.needs_verification),
+        "verification_note": person.verification_note if person.needs_verification else "",
         "states": [{"code": state.code, "name": state.name} for state in person.states.all()],
         "pillars": [pillar.label for pillar in person.pillars.all()],
         "pillar_codes": [pillar.code for pillar in person.pillars.all()],

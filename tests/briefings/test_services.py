@@ -288,3 +288,23 @@ def test_a_packet_in_an_unknown_language_is_refused(state_trade, officer):
     with pytest.raises(DomainValidationError) as refused:
         packet_request(target_kind=TargetKind.STATE, target=State.objects.get(code="MI"), actor=officer, language="de")
     assert "language" in refused.value.details
+
+
+def test_a_person_flagged_for_verification_is_flagged_in_the_packet_too(reference_data, officer, request_packet):
+    """Flagged governors read as flagged in the packet, not as settled facts (the page already warns)."""
+    person = SyntheticPersonFactory(
+        states=[State.objects.get(code="MI")],
+        needs_verification=True,
+        verification_note="Term ends 2027-01-01: check who took office (synthetic).",
+    )
+    packet = request_packet(target_kind=TargetKind.PERSON, target=person, actor=officer)
+    packet.refresh_from_db()
+    assert "Verify before use:" in packet.html
+    assert "check who took office (synthetic)" in _pdf_text(packet)
+    unflagged = request_packet(
+        target_kind=TargetKind.PERSON,
+        target=SyntheticPersonFactory(states=[State.objects.get(code="MI")]),
+        actor=officer,
+    )
+    unflagged.refresh_from_db()
+    assert "Verify before use:" not in unflagged.html
