@@ -33,6 +33,7 @@ from contacts.models import (
     Committee,
     CommitteeMembership,
     ContactPoint,
+    OfficeTransition,
     Organization,
     OrganizationStatePresence,
     Person,
@@ -493,7 +494,20 @@ def governors_import(
         for_review.extend(review)
         if position.pk is None or changed or owners_changed:
             position.save()
-        # Anyone else still holding this governor's office has left it.
+        # Anyone else still holding this governor's office has left it; the newer file says who
+        # succeeded them, recorded as a transition already rolled over (both histories keep it).
+        for predecessor in current_governors:
+            if predecessor.pk != person.pk and any(s.code == state.code for s in predecessor.states.all()):
+                OfficeTransition.objects.get_or_create(
+                    predecessor=predecessor,
+                    successor=person,
+                    defaults={
+                        "takes_office_on": values["term_start"] or now.date(),
+                        "source_url": row["source"] if row["source"].startswith("http") else "",
+                        "note": str(_("From the governors file (%(release)s).") % {"release": release})[:300],
+                        "rolled_over_at": now,
+                    },
+                )
         Position.objects.filter(organization=office, is_current=True, title="Governor").exclude(person=person).update(
             is_current=False, end_date=values["term_start"] or now.date()
         )

@@ -1,4 +1,5 @@
 import csv
+import datetime as dt
 import io
 
 import pytest
@@ -158,6 +159,11 @@ def test_governor_replaced_retires_the_old_one_and_staff_cleared_flag_stays_clea
     assert old.is_current_office_holder is False
     assert old.positions.get().is_current is False
     assert Position.objects.get(person__last_name="Synthetic", is_current=True).organization.hq_state.code == "AK"
+    # The newer file says who took the office: a transition already rolled over, on the new term's start.
+    transition = old.successions.get()
+    assert (transition.successor.last_name, transition.takes_office_on) == ("Synthetic", dt.date(2026, 12, 7))
+    assert transition.rolled_over_at is not None
+    assert governors_import(path=changed).created == 0 and old.successions.count() == 1  # idempotent
     delaware.refresh_from_db()
     assert delaware.needs_verification is False
 
