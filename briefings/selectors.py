@@ -652,7 +652,7 @@ def _target_value(kind: str, target) -> str:
 def packet_target_choices(*, user, kind: str, query: str) -> list[tuple[str, str]]:
     """(value, label) of the people, organizations, states or campaigns `user` sees whose name matches
     `query` (the stakeholder search, typos forgiven): a packet is requested by name, never by id."""
-    from contacts.search import organization_search, person_search
+    from contacts.search import organization_search, person_search, states_matching
     from outreach.models import Campaign
 
     query = (query or "").strip()
@@ -663,8 +663,7 @@ def packet_target_choices(*, user, kind: str, query: str) -> list[tuple[str, str
     elif kind == TargetKind.ORGANIZATION:
         found = organization_search(Organization.objects.visible_to(user), query=query)
     elif kind == TargetKind.STATE:
-        found = State.objects.filter(is_pseudo=False).filter(Q(code__iexact=query) | Q(name__icontains=query))
-        found = found.order_by("name")
+        found = states_matching(query).filter(is_pseudo=False).order_by("name")
     elif kind == TargetKind.CAMPAIGN:
         found = Campaign.objects.visible_to(user).filter(name__icontains=query).order_by("name", "id")
     else:
@@ -698,3 +697,13 @@ def packet_target_option(*, user, kind: str, target_id: str) -> tuple[str, str] 
         found = model.objects.visible_to(user).filter(pk=int(target_id))
     target = found.first()
     return (_target_value(kind, target), _target_label(kind, target)) if target is not None else None
+
+
+def packet_target_options(*, user, kind: str, target_id: str, query: str = "") -> list[tuple[str, str]]:
+    """The request form's target list: the target already named (kept as typed when nobody matches it,
+    so the form shows what was sent), then the matches of `query`."""
+    target_id = (target_id or "").strip()[:20]
+    current = packet_target_option(user=user, kind=kind, target_id=target_id)
+    if current is None and target_id:
+        current = (target_id, target_id)
+    return ([current] if current else []) + packet_target_choices(user=user, kind=kind, query=query)

@@ -70,14 +70,12 @@ class PacketRequestView(RoleRequiredMixin, View):
 
     @staticmethod
     def _choices(request, data, query: str = "") -> list[tuple[str, str]]:
-        kind = data.get("target_kind") or TargetKind.PERSON
-        target_id = (data.get("target_id") or "").strip()[:20]
-        current = selectors.packet_target_option(user=request.user, kind=kind, target_id=target_id)
-        if current is None and target_id:
-            # What was sent stays chosen, so the form re-renders with it and says it was not found.
-            current = (target_id, target_id)
-        found = selectors.packet_target_choices(user=request.user, kind=kind, query=query)
-        return ([current] if current else []) + found
+        return selectors.packet_target_options(
+            user=request.user,
+            kind=data.get("target_kind") or TargetKind.PERSON,
+            target_id=data.get("target_id", ""),
+            query=query,
+        )
 
     def post(self, request):
         form = PacketRequestForm(request.POST, target_choices=self._choices(request, request.POST))

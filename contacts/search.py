@@ -68,14 +68,15 @@ def organization_search_document() -> Func:
     )
 
 
-def _states_matching(word: str):
+def states_matching(word: str):
+    """States whose postal code is `word` or whose name contains it (search, pickers, the header)."""
     from trade.models import State
 
     return State.objects.filter(Q(code__iexact=word) | Q(name__icontains=word)).order_by()
 
 
 def _person_related_match(word: str) -> Q:
-    states = Person.states.through.objects.filter(state__in=_states_matching(word)).values("person_id")
+    states = Person.states.through.objects.filter(state__in=states_matching(word)).values("person_id")
     tags = Person.tags.through.objects.filter(tag__name__icontains=word).values("person_id")
     orgs = Position.objects.filter(is_current=True, organization__name__icontains=word).values("person_id")
     return Q(pk__in=states) | Q(pk__in=tags) | Q(pk__in=orgs)
@@ -276,7 +277,7 @@ def _exact_or_similar(exact: list[QuerySet], similar: QuerySet) -> QuerySet:
 def _person_matching_ids(query: str, search_query: SearchQuery) -> QuerySet:
     """Ids of the people matching `query` on PostgreSQL: one index lookup per way of matching, UNIONed."""
     by_text = Person.objects.alias(document=person_search_document()).filter(document=search_query)
-    by_state = Person.states.through.objects.filter(state__in=_states_matching(query))
+    by_state = Person.states.through.objects.filter(state__in=states_matching(query))
     by_tag = Person.tags.through.objects.filter(tag__name__icontains=query)
     by_organization = Position.objects.filter(is_current=True, organization__name__icontains=query)
     exact = [by_text.order_by().values_list("pk")]
@@ -356,14 +357,14 @@ def person_search_by_name_order(queryset: QuerySet[Person], *, query: str, sort:
 
 
 def _organization_related(word: str) -> Q:
-    states = OrganizationStatePresence.objects.filter(state__in=_states_matching(word)).values("organization_id")
+    states = OrganizationStatePresence.objects.filter(state__in=states_matching(word)).values("organization_id")
     tags = Organization.tags.through.objects.filter(tag__name__icontains=word).values("organization_id")
     return Q(pk__in=states) | Q(pk__in=tags)
 
 
 def _organization_matching_ids(query: str, search_query: SearchQuery) -> QuerySet:
     by_text = Organization.objects.alias(document=organization_search_document()).filter(document=search_query)
-    by_state = OrganizationStatePresence.objects.filter(state__in=_states_matching(query))
+    by_state = OrganizationStatePresence.objects.filter(state__in=states_matching(query))
     by_tag = Organization.tags.through.objects.filter(tag__name__icontains=query)
     by_name = Organization.objects.filter(name__trigram_word_similar=query)
     exact = [by_text.order_by().values_list("pk")]

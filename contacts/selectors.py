@@ -5,7 +5,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from contacts.choices import StateRole
 from contacts.filters import PERSON_FILTER_KEYS, OrganizationFilterSet, PersonFilterSet
@@ -79,15 +79,14 @@ GLOBAL_SEARCH_LIMIT = 10
 def global_search(*, user, query: str) -> dict[str, list]:
     """The header's search: the best matching people (exact matches first, then near ones), organizations
     and states, a few of each."""
-    from contacts.search import organization_search, person_search, person_search_suggestion
-    from trade.models import State
+    from contacts.search import organization_search, person_search, person_search_suggestion, states_matching
 
     query = (query or "").strip()
     if not query:
         return {"people": [], "organizations": [], "states": [], "suggestion": None}
     people = person_search(Person.objects.visible_to(user).select_related("owner"), query=query)
     organizations = organization_search(Organization.objects.visible_to(user), query=query)
-    states = State.objects.filter(is_pseudo=False).filter(Q(code__iexact=query) | Q(name__icontains=query))
+    states = states_matching(query).filter(is_pseudo=False)
     people = list(people.prefetch_related("states")[:GLOBAL_SEARCH_LIMIT])
     return {
         "people": people,

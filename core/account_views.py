@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect, render
@@ -18,7 +17,7 @@ from django_otp import login as otp_login
 
 from core.errors import DomainValidationError
 from core.forms import PreferenceForm, TokenForm
-from core.preferences import language_codes, preference_of, user_preference_set
+from core.preferences import language_codes, language_cookie_set, preference_of, user_preference_set
 from core.roles import Role, has_role, role_of
 from core.twofactor import (
     enrolled_mark,
@@ -96,14 +95,7 @@ class LanguageSetView(View):
             except DomainValidationError:
                 return redirect(back)
         response = redirect(back)
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            language,
-            max_age=settings.LANGUAGE_COOKIE_AGE,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-            secure=settings.LANGUAGE_COOKIE_SECURE,
-            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-        )
+        language_cookie_set(response, language)
         return response
 
 

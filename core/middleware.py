@@ -26,7 +26,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from core.audit import audit_context
-from core.preferences import LANGUAGE_SESSION_KEY, TIME_ZONE_SESSION_KEY
+from core.preferences import LANGUAGE_SESSION_KEY, TIME_ZONE_SESSION_KEY, language_cookie_set
 from core.roles import role_of
 from core.sessions import AUTH_AT_KEY, SEEN_AT_KEY, session_timestamps_set
 from core.twofactor import ENROLLED_SESSION_KEY, is_verified, second_factor_required
@@ -285,12 +285,5 @@ class UserPreferenceMiddleware:
             timezone.deactivate()
         response = self.get_response(request)
         if language and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language:
-            response.set_cookie(
-                settings.LANGUAGE_COOKIE_NAME,
-                language,
-                max_age=settings.LANGUAGE_COOKIE_AGE,
-                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-                secure=settings.LANGUAGE_COOKIE_SECURE,
-                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-            )
+            language_cookie_set(response, language)
         return response

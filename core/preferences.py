@@ -75,3 +75,15 @@ def user_preference_set(*, user, session=None, language: str | None = None, time
     if session is not None:
         _session_set(session, preference.language, preference.time_zone)
     return preference
+
+
+def language_cookie_set(response, language: str) -> None:
+    """Remember the language in Django's language cookie (for visitors and the next login)."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+    )
